@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef RV_CRYPTO_H
+#define RV_CRYPTO_H
+
+/*
+ * The data channel's cryptography, through OpenSSL 3's EVP API.
+ *
+ * Static-key mode (wire facts 6.6; draft "Data channel packets, static key"):
+ *   [HMAC] [IV] CBC( packet id [4] || time [4] || payload )
+ * HMAC covers IV || ciphertext. With cipher none the packet is
+ * [HMAC] [packet id] [time] [payload]; with auth none there is no HMAC.
+ *
+ * Sealing and opening work in place on a struct rv_buf: the header goes into
+ * the headroom, padding into the tailroom, the payload is never copied.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <openssl/evp.h>
+
+#include "buf.h"
+#include "keyfile.h"
+#include "replay.h"
+
+enum {
+	RV_CRYPTO_HMAC_MAX = 64,
+	RV_CRYPTO_IV_MAX = 16,
+	RV_CRYPTO_NAME_MAX = 48,
+	RV_CRYPTO_ERRLEN = 256,
+};
+
+/* One direction's contexts, keyed once at init. */
+struct rv_crypto_dir {
+	EVP_CIPHER_CTX *cipher;   /* NULL with cipher none */
+	EVP_MAC_CTX *hmac;        /* NULL with auth none */
+};
+
+struct rv_crypto {
+	char cipher_name[RV_CRYPTO_NAME_MAX];   /* OpenSSL's canonical name, or "none" */
+	char auth_name[RV_CRYPTO_NAME_MAX];
+	size_t key_len;          /* cipher key bytes */
+	size_t iv_len;
+	size_t block_len;        /* 1 for stream modes */
+	size_t hmac_len;         /* 0 with auth none */
+	struct rv_crypto_dir enc, dec;
+	/* long-form packet id of the next packet sent */
+	uint32_t send_id;
+	uint32_t send_time;
+};
+
+/* Loads an OpenSSL provider (--providers) for the life of the process.
+ * Returns 0 or RV_ERR_NOTFOUND. */
+int rv_crypto_load_provider(const char *name);
+
+/* Checks that cipher and auth name algorithms OpenSSL has and that static-key
+ * mode can use. On failure returns RV_ERR_UNSUPPORTED, sets *which to
+ * "cipher" or "auth" and writes why to err. */
+int rv_crypto_check_static(const char *cipher, const char *auth, const char **which,
+    char err[static RV_CRYPTO_ERRLEN]);
+
+/* Keys c for static-key mode: seal with send, open with recv. Returns 0,
+ * RV_ERR_UNSUPPORTED (unknown algorithm) or RV_ERR_CRYPTO. */
+int rv_crypto_init_static(struct rv_crypto *c, const char *cipher, const char *auth,
+    const struct rv_key *send, const struct rv_key *recv);
+
+/* Frees the contexts and wipes c. */
+void rv_crypto_clear(struct rv_crypto *c);
+
+/* Largest number of bytes sealing adds to a payload. */
+size_t rv_crypto_overhead(const struct rv_crypto *c);
+
+/* Seals the payload in b in place; needs rv_crypto_overhead() bytes of
+ * headroom plus tailroom of one cipher block. The packet-id time is the wall
+ * clock at the first packet. Returns 0, RV_ERR_NOSPACE, RV_ERR_LIMIT (packet
+ * ids exhausted) or RV_ERR_CRYPTO. */
+int rv_crypto_seal(struct rv_crypto *c, struct rv_buf *b);
+
+/* Authenticates and decrypts b in place; on success b holds the payload and
+ * pid its packet id, which the caller must run through the replay window.
+ * Returns 0, RV_ERR_SHORT, RV_ERR_AUTH, RV_ERR_DECRYPT or RV_ERR_CRYPTO. */
+int rv_crypto_open(struct rv_crypto *c, struct rv_buf *b, struct rv_pid *pid);
+
+#endif

@@ -1,0 +1,435 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * daemon: one run of the tunnel. Sets up device, socket and peer from the
+ * options, moves packets in batches (device -> seal -> socket and
+ * socket -> open -> device), and handles signals.
+ */
+#include "daemon.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+
+#include "clock.h"
+#include "err.h"
+#include "log.h"
+#include "plat.h"
+
+enum {
+	HEADROOM = 128,         /* >= any header sealing prepends */
+	TAILROOM = 64,          /* >= one cipher block of padding */
+	FRAME_EXTRA = 256,      /* Ethernet header, crypto overhead, slack */
+	RETRY_SECS = 5,
+};
+
+static void
+on_signal(void *arg, uint32_t events)
+{
+	struct rv_daemon *d = arg;
+	int sig;
+
+	(void)events;
+	while ((sig = rv_plat_signal_read(d->carry->sigfd)) > 0) {
+		switch (sig) {
+		case SIGTERM:
+		case SIGINT:
+			rv_daemon_signal(d, RV_SIG_EXIT, sig == SIGTERM ? "SIGTERM" : "SIGINT");
+			break;
+		case SIGHUP:
+			rv_daemon_signal(d, RV_SIG_RELOAD, "SIGHUP");
+			break;
+		case SIGUSR1:
+			rv_daemon_signal(d, RV_SIG_RESTART, "SIGUSR1");
+			break;
+		case SIGUSR2:
+			rv_daemon_print_stats(d);
+			break;
+		}
+	}
+}
+
+static void
+set_events(struct rv_daemon *d, bool tun_in, bool link_out)
+{
+	if (d->tun.fd >= 0)
+		rv_event_modify(d->ev, &d->tun.io, tun_in ? EPOLLIN : 0);
+	rv_event_modify(d->ev, &d->link.io, EPOLLIN | (link_out ? EPOLLOUT : 0));
+}
+
+/* Sends what is queued in the tx pool. When the socket is full, stops
+ * reading the device until it drains: backpressure instead of loss. */
+static void
+flush_tx(struct rv_daemon *d)
+{
+	char a[RV_ADDRSTRLEN];
+
+	while (d->tx_done < d->tx_queued) {
+		unsigned sent;
+		int r = rv_link_send(&d->link, &d->tx.pkts[d->tx_done], d->tx_queued - d->tx_done,
+		    &d->peer.remote, &sent);
+
+		d->tx_done += sent;
+		if (r == RV_ERR_AGAIN) {
+			set_events(d, false, true);
+			return;
+		}
+		if (r != 0) {
+			d->peer.drops[RV_DROP_LINK_SEND]++;
+			rv_log_rl(&d->io_rl, RV_LOG_WARN, "cannot send to %s: %s",
+			    rv_addr_fmt(&d->peer.remote, a), strerror(errno));
+		}
+	}
+	d->tx_queued = d->tx_done = 0;
+	set_events(d, true, false);
+}
+
+static void
+on_tun(void *arg, uint32_t events)
+{
+	struct rv_daemon *d = arg;
+	unsigned n = 0;
+
+	(void)events;
+	if (d->tx_queued > 0)
+		return;
+	while (n < d->tx.n) {
+		struct rv_pkt *pkt = &d->tx.pkts[n];
+		int r;
+
+		rv_pkt_reset(pkt, d->headroom);
+		r = rv_tun_read(&d->tun, &pkt->buf, d->tun_read_max);
+		if (r == RV_ERR_AGAIN)
+			break;
+		if (r != 0) {
+			rv_log_rl(&d->io_rl, RV_LOG_ERR, "read from %s failed: %s", d->tun.name,
+			    strerror(errno));
+			break;
+		}
+		if (rv_peer_seal(&d->peer, &pkt->buf) == 0)
+			n++;
+	}
+	d->tx_queued = n;
+	d->tx_done = 0;
+	flush_tx(d);
+}
+
+static void
+receive_batch(struct rv_daemon *d)
+{
+	unsigned got = 0;
+	int r;
+
+	for (unsigned i = 0; i < d->rx.n; i++)
+		rv_pkt_reset(&d->rx.pkts[i], 0);
+	r = rv_link_recv(&d->link, d->rx.pkts, d->rx.n, &got);
+	if (r == RV_ERR_SYSTEM)
+		rv_log_rl(&d->io_rl, RV_LOG_WARN, "receive failed: %s", strerror(errno));
+	for (unsigned i = 0; i < got; i++) {
+		struct rv_pkt *pkt = &d->rx.pkts[i];
+
+		if (rv_peer_receive(&d->peer, pkt) != RV_RX_DELIVER)
+			continue;
+		if (rv_tun_write(&d->tun, &pkt->buf) != 0)
+			rv_peer_drop(&d->peer, RV_DROP_TUN_WRITE, NULL, strerror(errno));
+	}
+}
+
+static void
+on_link(void *arg, uint32_t events)
+{
+	struct rv_daemon *d = arg;
+
+	if (events & EPOLLERR) {
+		int err = 0;
+		socklen_t len = sizeof(err);
+
+		getsockopt(d->link.fd, SOL_SOCKET, SO_ERROR, &err, &len);
+	}
+	if (events & EPOLLOUT)
+		flush_tx(d);
+	if (events & EPOLLIN)
+		receive_batch(d);
+}
+
+static void
+on_exit_notify(void *arg)
+{
+	struct rv_daemon *d = arg;
+
+	if (--d->exit_notify_left <= 0) {
+		d->sig = RV_SIG_EXIT;
+		rv_event_stop(d->ev);
+		return;
+	}
+	rv_peer_send_occ(&d->peer, RV_OCC_EXIT);
+	rv_timer_arm(d->ev, &d->exit_timer, rv_event_now(d->ev) + rv_sec(1));
+}
+
+void
+rv_daemon_signal(struct rv_daemon *d, enum rv_sig s, const char *why)
+{
+	const struct rv_options *o = d->o;
+
+	if (d->sig != RV_SIG_NONE && !(s == RV_SIG_EXIT && d->sig != RV_SIG_EXIT))
+		return;
+	/* --explicit-exit-notify: tell the peer once a second, then exit. A
+	 * second signal during the countdown exits at once. */
+	if (s == RV_SIG_EXIT && o->explicit_exit_notify > 0 && d->exit_notify_left == 0 &&
+	    rv_addr_is_set(&d->peer.remote) && strncmp(why, "SIG", 3) == 0) {
+		rv_log(RV_LOG_INFO, "%s received, notifying the peer for %d s before exiting", why,
+		    o->explicit_exit_notify);
+		d->exit_notify_left = o->explicit_exit_notify;
+		rv_peer_send_occ(&d->peer, RV_OCC_EXIT);
+		rv_timer_arm(d->ev, &d->exit_timer, rv_event_now(d->ev) + rv_sec(1));
+		return;
+	}
+	rv_log(RV_LOG_INFO, "%s[%s] received, %s", why,
+	    s == RV_SIG_EXIT ? "hard" : "soft", s == RV_SIG_EXIT ? "process exiting" :
+	    s == RV_SIG_RELOAD ? "reloading the configuration" : "restarting");
+	d->sig = s;
+	rv_event_stop(d->ev);
+}
+
+void
+rv_daemon_print_stats(const struct rv_daemon *d)
+{
+	const struct rv_peer *p = &d->peer;
+
+	rv_log(RV_LOG_INFO, "roamvpn STATISTICS");
+	rv_log(RV_LOG_INFO, "TUN/TAP read bytes,%llu", (unsigned long long)d->tun.rx_bytes);
+	rv_log(RV_LOG_INFO, "TUN/TAP write bytes,%llu", (unsigned long long)d->tun.tx_bytes);
+	rv_log(RV_LOG_INFO, "UDP read bytes,%llu", (unsigned long long)d->link.rx_bytes);
+	rv_log(RV_LOG_INFO, "UDP write bytes,%llu", (unsigned long long)d->link.tx_bytes);
+	rv_log(RV_LOG_INFO, "Auth read bytes,%llu", (unsigned long long)p->auth_rx_bytes);
+	rv_log(RV_LOG_INFO, "keepalives received,%llu", (unsigned long long)p->pings_rx);
+	rv_log(RV_LOG_INFO, "keepalives sent,%llu", (unsigned long long)p->pings_tx);
+	for (int i = 0; i < RV_DROP__MAX; i++)
+		rv_log(RV_LOG_INFO, "dropped %s,%llu", rv_peer_drop_name((enum rv_drop)i),
+		    (unsigned long long)p->drops[i]);
+	rv_log(RV_LOG_INFO, "END");
+}
+
+/* Resolves the --remote entry of this run into its addresses. */
+static int
+resolve_remote(struct rv_daemon *d, int family, struct rv_sockaddr *out, size_t *n)
+{
+	const struct rv_options *o = d->o;
+	const struct rv_remote *rm;
+	char err[256];
+
+	*n = 0;
+	if (o->nremotes == 0)
+		return 0;
+	rm = &o->remotes[d->carry->remote_index % o->nremotes];
+	if (rv_addr_resolve(rm->host, rm->port != NULL ? rm->port : o->rport != NULL ?
+	    o->rport : "1194", family, false, out, RV_ADDR_RESOLVE_MAX, n, err,
+	    sizeof(err)) != 0) {
+		rv_log(RV_LOG_WARN, "%s", err);
+		return RV_ERR_AGAIN;
+	}
+	return 0;
+}
+
+static int
+proto_family(const struct rv_options *o)
+{
+	return o->proto == RV_PROTO_UDP4 ? AF_INET : o->proto == RV_PROTO_UDP6 ? AF_INET6 :
+	    AF_UNSPEC;
+}
+
+/* Opens the socket: the family of --local, else of the remote, else a
+ * dual-stack IPv6 socket; bound to --local/--lport unless --nobind. */
+static int
+open_link(struct rv_daemon *d, const struct rv_sockaddr *remote)
+{
+	const struct rv_options *o = d->o;
+	struct rv_sockaddr local;
+	char err[256], a[RV_ADDRSTRLEN];
+	int family = proto_family(o);
+	size_t n = 0;
+
+	if (family == AF_UNSPEC && o->local == NULL && remote != NULL)
+		family = rv_addr_family(remote);
+	if (o->local != NULL || !o->nobind) {
+		if (rv_addr_resolve(o->local, o->lport != NULL ? o->lport : "1194",
+		    family == AF_UNSPEC && o->local == NULL ? AF_INET6 : family, true, &local, 1,
+		    &n, err, sizeof(err)) != 0) {
+			rv_log(RV_LOG_ERR, "--local: %s", err);
+			return RV_ERR_NOTFOUND;
+		}
+		family = rv_addr_family(&local);
+	}
+	if (family == AF_UNSPEC)
+		family = AF_INET6;
+	if (rv_link_open(&d->link, family, o->bind_ipv6only, n > 0 ? &local : NULL, o->sndbuf, o->rcvbuf, err, sizeof(err)) != 0) {
+		/* No IPv6 on this host: a plain IPv4 socket will do. */
+		if (family != AF_INET6 || proto_family(o) == AF_INET6 || o->local != NULL ||
+		    (remote != NULL && rv_addr_family(remote) == AF_INET6)) {
+			rv_log(RV_LOG_ERR, "%s", err);
+			return RV_ERR_SYSTEM;
+		}
+		local.u.in4.sin_family = AF_INET;
+		local.u.in4.sin_addr.s_addr = INADDR_ANY;
+		local.len = sizeof(local.u.in4);
+		if (rv_link_open(&d->link, AF_INET, false, n > 0 ? &local : NULL, o->sndbuf,
+		    o->rcvbuf, err, sizeof(err)) != 0) {
+			rv_log(RV_LOG_ERR, "%s", err);
+			return RV_ERR_SYSTEM;
+		}
+	}
+	rv_log(RV_LOG_INFO, "UDP link local%s: %s", o->nobind && o->local == NULL ? "" :
+	    " (bound)", rv_addr_fmt(&d->link.local, a));
+	if (remote != NULL)
+		rv_log(RV_LOG_INFO, "UDP link remote: %s", rv_addr_fmt(remote, a));
+	return 0;
+}
+
+/* Opens the device and gives it its MTU, addresses and routes. */
+static int
+open_tun(struct rv_daemon *d)
+{
+	const struct rv_options *o = d->o;
+	char err[RV_NETCONF_ERRLEN];
+
+	if (rv_tun_open(&d->tun, o->dev, o->dev_type, o->dev_node, err, sizeof(err)) != 0) {
+		rv_log(RV_LOG_ERR, "%s", err);
+		return RV_ERR_SYSTEM;
+	}
+	rv_log(RV_LOG_INFO, "%s device %s opened", o->dev_type == RV_DEV_TAP ? "TAP" :
+	    o->dev_type == RV_DEV_NULL ? "null" : "TUN", d->tun.name);
+	if (o->dev_type == RV_DEV_NULL)
+		return 0;
+	if (rv_netconf_link_up(d->nc, d->tun.ifindex, o->tun_mtu, o->txqueuelen, err) != 0)
+		goto fail;
+	if (o->has_ifconfig && rv_netconf_addr4_add(d->nc, d->tun.ifindex, o->ifc_local,
+	    o->ifconfig_is_mask ? rv_netconf_prefixlen(o->ifc_remote) : 32,
+	    o->ifconfig_is_mask ? NULL : &o->ifc_remote, err) != 0)
+		goto fail;
+	for (size_t i = 0; i < o->nroutes; i++) {
+		const struct rv_route *rt = &o->routes[i];
+
+		if (rv_netconf_route4_add(d->nc, d->tun.ifindex, rt->net,
+		    rv_netconf_prefixlen(rt->mask), rt->has_gw ? &rt->gw : NULL, rt->metric,
+		    err) != 0)
+			goto fail;
+	}
+	return 0;
+fail:
+	rv_log(RV_LOG_ERR, "%s", err);
+	rv_tun_close(&d->tun);
+	return RV_ERR_SYSTEM;
+}
+
+static int
+setup_io(struct rv_daemon *d)
+{
+	const struct rv_options *o = d->o;
+	size_t slot = HEADROOM + (size_t)(o->tun_mtu > 1600 ? o->tun_mtu : 1600) + FRAME_EXTRA +
+	    TAILROOM;
+	int r;
+
+	d->headroom = HEADROOM;
+	d->tun_read_max = slot - HEADROOM - TAILROOM;
+	if ((r = rv_pktpool_init(&d->rx, RV_LINK_BATCH, slot)) != 0 ||
+	    (r = rv_pktpool_init(&d->tx, RV_LINK_BATCH, slot)) != 0)
+		return r;
+	if (rv_event_add(d->ev, &d->sigio, d->carry->sigfd, EPOLLIN, on_signal, d) != 0 ||
+	    rv_event_add(d->ev, &d->link.io, d->link.fd, EPOLLIN, on_link, d) != 0 ||
+	    (d->tun.fd >= 0 && rv_event_add(d->ev, &d->tun.io, d->tun.fd, EPOLLIN, on_tun,
+	    d) != 0)) {
+		rv_log(RV_LOG_ERR, "cannot watch descriptors: %s", strerror(errno));
+		return RV_ERR_SYSTEM;
+	}
+	return 0;
+}
+
+int
+rv_daemon_start(struct rv_daemon *d, const struct rv_options *o, struct rv_carry *carry)
+{
+	struct rv_sockaddr remotes[RV_ADDR_RESOLVE_MAX];
+	char err[RV_NETCONF_ERRLEN];
+	size_t nremotes = 0;
+	int r;
+
+	memset(d, 0, sizeof(*d));
+	d->o = o;
+	d->carry = carry;
+	d->link.fd = -1;
+	d->tun.fd = -1;
+	if ((r = rv_event_new(&d->ev)) != 0) {
+		rv_log(RV_LOG_ERR, "cannot create the event loop: %s", rv_strerror(r));
+		return r;
+	}
+	rv_timer_init(&d->exit_timer, on_exit_notify, d);
+	if ((r = resolve_remote(d, proto_family(o), remotes, &nremotes)) != 0)
+		return r;
+	if ((r = open_link(d, nremotes > 0 ? &remotes[0] : NULL)) != 0)
+		return r;
+	if (carry->have_tun) {
+		/* --persist-tun: the device keeps its addresses and routes. */
+		d->tun = carry->tun;
+		carry->have_tun = false;
+	} else {
+		if (o->dev_type != RV_DEV_NULL && rv_netconf_open(&d->nc, err) != 0) {
+			rv_log(RV_LOG_ERR, "%s", err);
+			return RV_ERR_SYSTEM;
+		}
+		if ((r = open_tun(d)) != 0)
+			return r;
+	}
+	if ((r = setup_io(d)) != 0)
+		return r;
+	if ((r = rv_peer_init(&d->peer, d, remotes, nremotes)) != 0) {
+		rv_log(RV_LOG_ERR, "cannot set up the data channel: %s", rv_strerror(r));
+		return r;
+	}
+	if (d->peer.encrypted)
+		rv_log(RV_LOG_NOTICE, "Static key: cipher %s, auth %s, key direction %s",
+		    d->peer.crypto.cipher_name, d->peer.crypto.auth_name,
+		    o->keydir == RV_KEYDIR_BIDI ? "bidirectional" : o->keydir == 0 ? "0" : "1");
+	else
+		rv_log(RV_LOG_WARN, "no --secret: the tunnel carries packets unencrypted and "
+		    "unauthenticated");
+	rv_log(RV_LOG_NOTICE, "Local Options String: '%s'", d->peer.occ_local);
+	rv_timers_start(&d->peer);
+	rv_log(RV_LOG_INFO, "Initialization Sequence Completed");
+	return 0;
+}
+
+enum rv_sig
+rv_daemon_run(struct rv_daemon *d)
+{
+	d->sig = RV_SIG_NONE;
+	if (rv_event_run(d->ev) != 0) {
+		rv_log(RV_LOG_ERR, "event loop failed: %s", strerror(errno));
+		return RV_SIG_EXIT;
+	}
+	return d->sig == RV_SIG_NONE ? RV_SIG_EXIT : d->sig;
+}
+
+void
+rv_daemon_stop(struct rv_daemon *d, bool keep_tun)
+{
+	if (d->ev != NULL) {
+		rv_timer_disarm(d->ev, &d->exit_timer);
+		if (d->peer.d != NULL)
+			rv_peer_clear(&d->peer);
+		rv_event_free(d->ev);
+		d->ev = NULL;
+	}
+	rv_link_close(&d->link);
+	rv_pktpool_clear(&d->rx);
+	rv_pktpool_clear(&d->tx);
+	if (keep_tun && rv_tun_is_open(&d->tun) && d->tun.type != RV_DEV_NULL) {
+		d->carry->tun = d->tun;
+		d->carry->have_tun = true;
+	} else {
+		rv_tun_close(&d->tun);
+	}
+	d->tun.fd = -1;
+	rv_netconf_close(d->nc);
+	d->nc = NULL;
+}

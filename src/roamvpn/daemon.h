@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef RV_DAEMON_H
+#define RV_DAEMON_H
+
+/*
+ * One run of the daemon: from options to a working tunnel and back. Owns the
+ * event loop, the device, the socket, the peer and the packet pools, and
+ * moves packets between them. main.c repeats runs for soft restarts
+ * (SIGUSR1, --ping-restart) and reloads (SIGHUP).
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "event.h"
+#include "link.h"
+#include "netconf.h"
+#include "options.h"
+#include "peer.h"
+#include "pkt.h"
+#include "tun.h"
+
+enum rv_sig {
+	RV_SIG_NONE,
+	RV_SIG_EXIT,       /* SIGTERM, SIGINT, --ping-exit, --inactive */
+	RV_SIG_RESTART,    /* SIGUSR1, --ping-restart, peer's OCC_EXIT: reconnect */
+	RV_SIG_RELOAD,     /* SIGHUP: re-read the configuration and restart */
+};
+
+/* What survives from one run to the next. */
+struct rv_carry {
+	int sigfd;                  /* signals, for the whole process */
+	struct rv_tun tun;          /* device kept by --persist-tun */
+	bool have_tun;
+	size_t remote_index;        /* --remote entry to use next */
+};
+
+struct rv_daemon {
+	const struct rv_options *o;
+	struct rv_event *ev;
+	struct rv_tun tun;
+	bool tun_configured;        /* addresses and routes are on the device */
+	struct rv_link link;
+	struct rv_netconf *nc;
+	struct rv_peer peer;
+	struct rv_pktpool rx, tx;
+	size_t headroom;            /* bytes kept in front of a device packet */
+	unsigned tx_queued, tx_done;/* tx slots waiting for the socket */
+	struct rv_carry *carry;
+	struct rv_io sigio;
+	enum rv_sig sig;
+	const char *sig_reason;
+	int exit_notify_left;       /* --explicit-exit-notify countdown */
+	struct rv_timer exit_timer;
+	size_t tun_read_max;        /* largest device packet read */
+	struct rv_ratelimit io_rl;
+};
+
+/* Brings the tunnel up for options o, taking over carry's device if it has
+ * one. Returns 0, RV_ERR_AGAIN (the remote cannot be resolved now: retry
+ * later) or another RV_ERR_* (give up), after logging why. */
+int rv_daemon_start(struct rv_daemon *d, const struct rv_options *o, struct rv_carry *carry);
+
+/* Runs until a signal or timer ends the run; returns why. */
+enum rv_sig rv_daemon_run(struct rv_daemon *d);
+
+/* Tears the run down. With keep_tun the device goes back into the carry
+ * instead of being closed. */
+void rv_daemon_stop(struct rv_daemon *d, bool keep_tun);
+
+/* Ends the current run with s (first reason wins, except that an exit
+ * overrides a restart). */
+void rv_daemon_signal(struct rv_daemon *d, enum rv_sig s, const char *why);
+
+/* Logs the statistics block (SIGUSR2, exit). */
+void rv_daemon_print_stats(const struct rv_daemon *d);
+
+#endif

@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * main: command line, key generation, and the run loop (start, run, then
+ * stop and start again on soft restarts and reloads).
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <netlink/version.h>
+#include <openssl/crypto.h>
+
+#include "clock.h"
+#include "crypto.h"
+#include "daemon.h"
+#include "err.h"
+#include "keyfile.h"
+#include "log.h"
+#include "options.h"
+#include "options_check.h"
+#include "plat.h"
+
+enum { RETRY_SECS = 5 };
+
+static void
+print_version(void)
+{
+	printf("roamvpn %s x86_64-linux [OpenVPN 2.6 wire protocol, static-key mode]\n"
+	    "library versions: %s, libnl %s\n", PACKAGE_VERSION,
+	    OpenSSL_version(OPENSSL_VERSION), LIBNL_VERSION);
+}
+
+/* Parses and checks the whole configuration into a fresh o. */
+static int
+load_options(struct rv_options *o, int argc, char **argv, char err[static RV_OPT_ERRLEN])
+{
+	int r;
+
+	if ((r = rv_options_init(o)) != 0) {
+		snprintf(err, RV_OPT_ERRLEN, "out of memory");
+		return r;
+	}
+	if ((r = rv_options_parse_argv(o, argc, argv, err)) != 0)
+		goto fail;
+	for (size_t i = 0; i < o->nproviders; i++)
+		if (rv_crypto_load_provider(o->providers[i]) != 0) {
+			char prefix[256];
+
+			rv_options_prefix(o, "providers", prefix, sizeof(prefix));
+			snprintf(err, RV_OPT_ERRLEN, "%scannot load OpenSSL provider `%s'",
+			    prefix, o->providers[i]);
+			r = RV_ERR_FORMAT;
+			goto fail;
+		}
+	if ((r = rv_options_check(o, err)) != 0)
+		goto fail;
+	return 0;
+fail:
+	rv_options_clear(o);
+	return r;
+}
+
+static int
+genkey(const struct rv_options *o)
+{
+	struct rv_key2 k;
+	int r;
+
+	if ((r = rv_keyfile_generate(&k)) == 0)
+		r = rv_keyfile_write(o->genkey_file, &k);
+	rv_key2_wipe(&k);
+	if (r != 0) {
+		fprintf(stderr, "roamvpn: cannot write key to %s: %s\n",
+		    o->genkey_file != NULL ? o->genkey_file : "stdout", rv_strerror(r));
+		return 1;
+	}
+	return 0;
+}
+
+static int
+open_log(const struct rv_options *o, bool daemonized)
+{
+	struct rv_log_config lc = {
+		.verb = o->verb,
+		.mute = o->mute,
+		.file = o->log_file,
+		.append = o->log_append,
+		.use_syslog = o->use_syslog || (daemonized && o->log_file == NULL),
+		.ident = o->syslog_name != NULL ? o->syslog_name : o->daemon_name,
+		.timestamps = !o->suppress_timestamps,
+	};
+
+	if (rv_log_open(&lc) != 0) {
+		fprintf(stderr, "roamvpn: cannot open log file %s: %s\n", o->log_file,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Waits up to secs for a signal; returns true if it asks to exit. */
+static bool
+pause_for(int sigfd, int secs)
+{
+	uint64_t end = rv_clock_now() + rv_sec((uint64_t)secs);
+
+	for (;;) {
+		uint64_t now = rv_clock_now();
+		struct pollfd pfd = { .fd = sigfd, .events = POLLIN };
+		int sig;
+
+		if (now >= end)
+			return false;
+		if (poll(&pfd, 1, (int)((end - now) / RV_NSEC_PER_MSEC) + 1) > 0) {
+			sig = rv_plat_signal_read(sigfd);
+			if (sig == SIGTERM || sig == SIGINT)
+				return true;
+		}
+	}
+}
+
+/* Starts, runs and restarts the tunnel until it is told to exit. */
+static int
+run(struct rv_options *o, int argc, char **argv)
+{
+	struct rv_carry carry = { .sigfd = rv_plat_signals_open() };
+	bool daemonized = false;
+	struct rv_daemon d;
+	int status = 0;
+
+	if (carry.sigfd < 0) {
+		rv_log(RV_LOG_ERR, "cannot set up signal handling: %s", strerror(errno));
+		return 1;
+	}
+	for (;;) {
+		struct rv_options fresh;
+		char err[RV_OPT_ERRLEN];
+		enum rv_sig sig;
+		int r = rv_daemon_start(&d, o, &carry);
+
+		if (r == RV_ERR_AGAIN) {
+			rv_daemon_stop(&d, o->persist_tun);
+			carry.remote_index++;
+			rv_log(RV_LOG_INFO, "Restart pause, %d second(s)", RETRY_SECS);
+			if (pause_for(carry.sigfd, RETRY_SECS))
+				break;
+			continue;
+		}
+		if (r != 0) {
+			rv_daemon_stop(&d, false);
+			status = 1;
+			break;
+		}
+		if (o->daemon && !daemonized) {
+			if (rv_plat_daemonize(o->log_file != NULL) != 0) {
+				rv_log(RV_LOG_ERR, "cannot daemonize: %s", strerror(errno));
+				rv_daemon_stop(&d, false);
+				return 1;
+			}
+			daemonized = true;
+			open_log(o, true);
+		}
+		if (o->writepid != NULL && rv_plat_write_pid(o->writepid) != 0)
+			rv_log(RV_LOG_WARN, "cannot write pid file %s: %s", o->writepid,
+			    strerror(errno));
+		sig = rv_daemon_run(&d);
+		if (sig == RV_SIG_EXIT) {
+			rv_daemon_stop(&d, false);
+			break;
+		}
+		rv_daemon_stop(&d, o->persist_tun);
+		if (sig == RV_SIG_RESTART && o->nremotes > 1)
+			carry.remote_index++;
+		if (sig == RV_SIG_RELOAD) {
+			if (load_options(&fresh, argc, argv, err) != 0) {
+				rv_log(RV_LOG_ERR, "%s", err);
+				rv_log(RV_LOG_ERR, "the new configuration has errors; keeping the "
+				    "running one");
+			} else {
+				rv_options_clear(o);
+				*o = fresh;
+				open_log(o, daemonized);
+			}
+		}
+	}
+	if (carry.have_tun)
+		rv_tun_close(&carry.tun);
+	close(carry.sigfd);
+	rv_log(RV_LOG_INFO, "roamvpn exiting");
+	return status;
+}
+
+int
+main(int argc, char **argv)
+{
+	char err[RV_OPT_ERRLEN];
+	struct rv_options o;
+	int status;
+
+	if (argc <= 1) {
+		print_version();
+		printf("\nUsage: roamvpn [--config] FILE, or roamvpn --option ... "
+		    "(roamvpn --help lists the options)\n");
+		return 1;
+	}
+	if (load_options(&o, argc, argv, err) != 0) {
+		fprintf(stderr, "roamvpn: %s\n", err);
+		return 1;
+	}
+	if (o.show_help || o.show_version) {
+		if (o.show_version)
+			print_version();
+		else
+			rv_options_print_help();
+		rv_options_clear(&o);
+		return 0;
+	}
+	if (o.genkey != RV_GENKEY_NONE) {
+		status = genkey(&o);
+		rv_options_clear(&o);
+		return status;
+	}
+	if (open_log(&o, false) != 0) {
+		rv_options_clear(&o);
+		return 1;
+	}
+	rv_log_redirect_std();
+	rv_log(RV_LOG_INFO, "roamvpn %s (OpenVPN 2.6 wire protocol), %s", PACKAGE_VERSION,
+	    OpenSSL_version(OPENSSL_VERSION));
+	status = run(&o, argc, argv);
+	rv_options_clear(&o);
+	rv_log_close();
+	return status;
+}

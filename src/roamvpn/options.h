@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef RV_OPTIONS_H
+#define RV_OPTIONS_H
+
+/*
+ * Options in OpenVPN syntax. Parsing fills a plain struct through one table
+ * of small handlers (options.c); a separate pass checks the whole
+ * (options_check.c); only then does anything get applied. An error anywhere
+ * leaves nothing half-applied: the caller throws the struct away.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <netinet/in.h>
+
+#include "keyfile.h"
+
+enum rv_dev_type { RV_DEV_UNSET, RV_DEV_TUN, RV_DEV_TAP, RV_DEV_NULL };
+enum rv_proto { RV_PROTO_UDP, RV_PROTO_UDP4, RV_PROTO_UDP6 };
+enum rv_topology { RV_TOPO_UNSET, RV_TOPO_NET30, RV_TOPO_P2P, RV_TOPO_SUBNET };
+enum rv_genkey { RV_GENKEY_NONE, RV_GENKEY_SECRET };
+/* --mssfix MAX [mtu|fixed]: what MAX counts. */
+enum rv_mss_mode {
+	RV_MSS_MTU,         /* the whole outer IP packet (the 2.6 default) */
+	RV_MSS_PAYLOAD,     /* the outer UDP payload (MAX without a keyword) */
+	RV_MSS_FIXED,       /* the inner packet: MSS = MAX - 40 */
+};
+
+/* Where an option was given, for error messages after parsing. */
+struct rv_optloc {
+	const char *file;   /* interned in rv_options.files; NULL = not given */
+	unsigned line;      /* 0 = command line */
+};
+
+struct rv_remote {
+	char *host;
+	char *port;         /* NULL = --rport / --port / 1194 */
+	struct rv_optloc loc;
+};
+
+struct rv_route {
+	char *network;
+	char *netmask;      /* NULL = 255.255.255.255 */
+	char *gateway;      /* NULL = --route-gateway, else the ifconfig peer */
+	int metric;         /* -1 = --route-metric or none */
+	struct rv_optloc loc;
+	/* filled by rv_options_check() */
+	struct in_addr net, mask, gw;
+	bool has_gw;
+};
+
+/* Key material given as a file or an inline block. */
+struct rv_keysrc {
+	char *path;         /* file name, or NULL */
+	char *text;         /* inline block text, or NULL */
+	int direction;      /* RV_KEYDIR_* from the option's own argument */
+};
+
+struct rv_options {
+	/* logging and process */
+	int verb;
+	int mute;
+	char *log_file;
+	bool log_append;
+	bool suppress_timestamps;
+	bool daemon;
+	char *daemon_name;
+	char *writepid;
+	bool use_syslog;
+	char *syslog_name;
+	char **providers;
+	size_t nproviders;
+
+	/* --genkey */
+	enum rv_genkey genkey;
+	char *genkey_file;
+
+	/* device */
+	char *dev;
+	enum rv_dev_type dev_type;     /* from --dev-type, or inferred from --dev */
+	char *dev_node;
+	int tun_mtu;
+	bool persist_tun;
+	char *ifconfig_local;
+	char *ifconfig_remote;         /* remote (tun p2p) or netmask (tap/subnet) */
+	bool ifconfig_nowarn;
+	enum rv_topology topology;
+	struct rv_route *routes;
+	size_t nroutes;
+	char *route_gateway;
+	int route_metric;
+	int mssfix;                    /* 0 = off */
+	enum rv_mss_mode mssfix_mode;
+	int txqueuelen;
+
+	/* transport */
+	enum rv_proto proto;
+	char *local;
+	char *lport;
+	char *rport;
+	struct rv_remote *remotes;
+	size_t nremotes;
+	bool remote_random;
+	bool nobind;
+	bool bind_ipv6only;            /* --bind ipv6only */
+	bool float_;
+	int resolv_retry;              /* seconds, -1 = infinite */
+	int sndbuf;
+	int rcvbuf;
+
+	/* static-key crypto */
+	struct rv_keysrc secret;
+	int key_direction;             /* --key-direction, RV_KEYDIR_* */
+	char *cipher;
+	char *auth;
+	int replay_window;
+	int replay_time;
+	bool no_replay;
+	bool mute_replay_warnings;
+	bool persist_key;
+
+	/* keepalive */
+	int ping;
+	int ping_restart;
+	int ping_exit;
+	bool ping_timer_rem;
+	int keepalive_ping;
+	int keepalive_timeout;
+	int inactive;
+	uint64_t inactive_bytes;
+	int explicit_exit_notify;
+
+	/* ignored when unknown (--ignore-unknown-option) */
+	char **ignore_unknown;
+	size_t nignore_unknown;
+
+	/* bookkeeping */
+	bool show_help;
+	bool show_version;
+	char **files;                  /* interned file names for rv_optloc */
+	size_t nfiles;
+	struct rv_optloc *locs;        /* one per option table entry */
+	char *first_config;            /* first --config, for messages */
+
+	/* filled by rv_options_check() */
+	bool has_key;                  /* --secret given: static-key mode */
+	struct rv_key2 key;
+	int keydir;                    /* effective direction of key */
+	bool has_ifconfig;
+	bool ifconfig_is_mask;         /* tap or topology subnet: REMOTE is a netmask */
+	struct in_addr ifc_local;
+	struct in_addr ifc_remote;     /* peer address, or the netmask */
+};
+
+enum { RV_OPT_ERRLEN = 640 };
+
+/* Fills o with OpenVPN's defaults. Returns 0 or RV_ERR_NOMEM. */
+int rv_options_init(struct rv_options *o);
+
+/* Frees everything o owns (key material wiped). */
+void rv_options_clear(struct rv_options *o);
+
+/* Parses the command line (and the --config files it names) into o, which
+ * rv_options_init() prepared. Returns 0, or RV_ERR_FORMAT with
+ * "file:line: option: what is wrong" in err. */
+int rv_options_parse_argv(struct rv_options *o, int argc, char **argv,
+    char err[static RV_OPT_ERRLEN]);
+
+/* Parses one config text (used by tests and the fuzzer). */
+int rv_options_parse_text(struct rv_options *o, const char *name, const char *text,
+    size_t len, char err[static RV_OPT_ERRLEN]);
+
+/* Where the option called name was last given; loc->file is NULL if never. */
+struct rv_optloc rv_options_where(const struct rv_options *o, const char *name);
+
+/* Formats "file:line: name: " (or "command line: --name: ") into out. */
+void rv_options_prefix(const struct rv_options *o, const char *name, char *out,
+    size_t outlen);
+
+/* Writes the option table with help text to stdout. */
+void rv_options_print_help(void);
+
+#endif

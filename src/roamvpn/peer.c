@@ -1,0 +1,338 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * peer: one remote endpoint and its data channel. Receive order, as the
+ * wire facts (sections 6.6, 6.7 and 11) require: source check, HMAC, decrypt,
+ * replay window; only then may the address move.
+ */
+#include "peer.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "clock.h"
+#include "daemon.h"
+#include "err.h"
+#include "mss.h"
+#include "ping.h"
+
+enum { SCRATCH_SIZE = 512, SCRATCH_HEADROOM = 128 };
+
+static const char *const drop_names[] = {
+#define RV_DROP_NAME_(id, name) [RV_DROP_##id] = name,
+	RV_DROP_REASONS(RV_DROP_NAME_)
+#undef RV_DROP_NAME_
+};
+
+const char *
+rv_peer_drop_name(enum rv_drop why)
+{
+	return why < RV_DROP__MAX ? drop_names[why] : "?";
+}
+
+void
+rv_peer_drop(struct rv_peer *p, enum rv_drop why, const struct rv_sockaddr *from,
+    const char *detail)
+{
+	char a[RV_ADDRSTRLEN];
+
+	p->drops[why]++;
+	if (why == RV_DROP_REPLAY && p->d->o->mute_replay_warnings)
+		return;
+	rv_log_rl(&p->drop_rl, RV_LOG_DROP, "dropped packet%s%s: %s%s%s",
+	    from != NULL ? " from " : "", from != NULL ? rv_addr_fmt(from, a) : "",
+	    rv_peer_drop_name(why), detail != NULL ? ": " : "", detail != NULL ? detail : "");
+}
+
+/* The options string of this peer (OCC), from the configuration. */
+static void
+build_occ(struct rv_peer *p)
+{
+	const struct rv_options *o = p->d->o;
+	struct rv_occ_params op = {
+		.tap = o->dev_type == RV_DEV_TAP,
+		.tun_mtu = o->tun_mtu,
+		.link_mtu = o->tun_mtu + (int)rv_crypto_overhead(&p->crypto),
+		.ifconfig = o->has_ifconfig && !o->ifconfig_is_mask,
+		.ifconfig_local = o->ifconfig_local,
+		.ifconfig_remote = o->ifconfig_remote,
+		.keydir = o->keydir,
+		.cipher = p->crypto.cipher_name,
+		.auth = p->crypto.auth_name,
+		.keysize = (int)p->crypto.key_len * 8,
+		.no_replay = o->no_replay,
+		.secret = p->encrypted,
+	};
+
+	rv_occ_options_string(&op, false, p->occ_local);
+	rv_occ_options_string(&op, true, p->occ_remote);
+}
+
+/* --mssfix limits from the link family and the crypto overhead. */
+static void
+set_mss(struct rv_peer *p)
+{
+	const struct rv_options *o = p->d->o;
+	const struct rv_crypto *c = &p->crypto;
+	struct rv_mss_overhead ov = {
+		.outer = rv_addr_family(&p->remote) == AF_INET6 ? RV_WIRE_UDP6_OVERHEAD :
+		    RV_WIRE_UDP4_OVERHEAD,
+		.fixed = c->hmac_len + c->iv_len,
+		.block = c->block_len,
+		.inner = p->encrypted ? RV_WIRE_PID_LONG_LEN : 0,
+	};
+
+	p->mss4 = rv_mss_limit(o->mssfix, o->mssfix_mode, &ov, o->tun_mtu, 20);
+	p->mss6 = rv_mss_limit(o->mssfix, o->mssfix_mode, &ov, o->tun_mtu, 40);
+}
+
+int
+rv_peer_init(struct rv_peer *p, struct rv_daemon *d, const struct rv_sockaddr *allowed,
+    size_t nallowed)
+{
+	const struct rv_options *o = d->o;
+	const struct rv_key *send, *recv;
+	int r;
+
+	memset(p, 0, sizeof(*p));
+	p->d = d;
+	p->float_ok = o->float_;
+	p->nallowed = nallowed < RV_ADDR_RESOLVE_MAX ? nallowed : RV_ADDR_RESOLVE_MAX;
+	memcpy(p->allowed, allowed, p->nallowed * sizeof(*allowed));
+	/* Initial address from the configuration: not a move. */
+	if (p->nallowed > 0)
+		p->remote = p->allowed[0];
+	p->encrypted = o->has_key;
+	if (p->encrypted) {
+		if ((r = rv_key2_select(&o->key, o->keydir, &send, &recv)) != 0 ||
+		    (r = rv_crypto_init_static(&p->crypto, o->cipher, o->auth, send, recv)) != 0)
+			return r;
+	} else {
+		snprintf(p->crypto.cipher_name, sizeof(p->crypto.cipher_name), "none");
+		snprintf(p->crypto.auth_name, sizeof(p->crypto.auth_name), "none");
+	}
+	if ((r = rv_replay_init(&p->replay, (uint32_t)o->replay_window,
+	    (uint32_t)o->replay_time, o->no_replay || !p->encrypted)) != 0)
+		return r;
+	if ((r = rv_pktpool_init(&p->scratch, 1, SCRATCH_SIZE)) != 0)
+		return r;
+	build_occ(p);
+	set_mss(p);
+	rv_timers_init(p);
+	return 0;
+}
+
+void
+rv_peer_clear(struct rv_peer *p)
+{
+	if (p->d != NULL)
+		rv_timers_stop(p);
+	if (p->encrypted)
+		rv_crypto_clear(&p->crypto);
+	rv_replay_clear(&p->replay);
+	rv_pktpool_clear(&p->scratch);
+	memset(p, 0, sizeof(*p));
+}
+
+static bool
+is_allowed(const struct rv_peer *p, const struct rv_sockaddr *from)
+{
+	if (p->float_ok || p->nallowed == 0)
+		return true;
+	for (size_t i = 0; i < p->nallowed; i++)
+		if (rv_addr_equal(&p->allowed[i], from))
+			return true;
+	return false;
+}
+
+void
+rv_peer_set_remote(struct rv_peer *p, const struct rv_sockaddr *to)
+{
+	char a[RV_ADDRSTRLEN], b[RV_ADDRSTRLEN];
+	bool had = rv_addr_is_set(&p->remote);
+
+	if (had && rv_addr_equal(&p->remote, to))
+		return;
+	if (!is_allowed(p, to))
+		return;
+	if (had)
+		rv_log(RV_LOG_INFO, "peer address changed: %s -> %s", rv_addr_fmt(&p->remote, a),
+		    rv_addr_fmt(to, b));
+	p->remote = *to;
+	if (!had || rv_addr_family(&p->remote) != rv_addr_family(to))
+		set_mss(p);
+}
+
+int
+rv_peer_seal(struct rv_peer *p, struct rv_buf *b)
+{
+	int r;
+
+	rv_timers_tun_activity(p);
+	if (!rv_addr_is_set(&p->remote)) {
+		rv_peer_drop(p, RV_DROP_NO_REMOTE, NULL, "the peer's address is not known yet");
+		return RV_ERR_AGAIN;
+	}
+	rv_mss_clamp(b, p->d->o->dev_type == RV_DEV_TAP, p->mss4, p->mss6);
+	if (p->encrypted && (r = rv_crypto_seal(&p->crypto, b)) != 0) {
+		rv_peer_drop(p, RV_DROP_SEAL, NULL, rv_strerror(r));
+		return r;
+	}
+	rv_timers_data_sent(p);
+	return 0;
+}
+
+static enum rv_drop
+open_error(int r)
+{
+	switch (r) {
+	case RV_ERR_AUTH:
+		return RV_DROP_AUTH;
+	case RV_ERR_DECRYPT:
+		return RV_DROP_DECRYPT;
+	default:
+		return RV_DROP_MALFORMED;
+	}
+}
+
+static void
+occ_mismatch(void *arg, const char *key, const char *local, const char *remote)
+{
+	(void)arg;
+	rv_log(RV_LOG_WARN, "'%s' is used inconsistently, local='%s', remote='%s'", key,
+	    local != NULL ? local : "(absent)", remote != NULL ? remote : "(absent)");
+}
+
+static void
+handle_occ(struct rv_peer *p, struct rv_pkt *pkt)
+{
+	char got[RV_WIRE_OCC_STRING_MAX];
+	uint8_t type;
+
+	if (rv_occ_parse(&pkt->buf, &type) != 0) {
+		rv_peer_drop(p, RV_DROP_BAD_OCC, &pkt->addr, "unknown OCC message");
+		return;
+	}
+	switch (type) {
+	case RV_OCC_REQUEST:
+		rv_peer_send_occ(p, RV_OCC_REPLY);
+		break;
+	case RV_OCC_REPLY:
+		if (rv_occ_get_string(&pkt->buf, got) != 0) {
+			rv_peer_drop(p, RV_DROP_BAD_OCC, &pkt->addr, "malformed options string");
+			return;
+		}
+		rv_timers_occ_reply_received(p);
+		if (!p->occ_checked) {
+			p->occ_checked = true;
+			rv_log(RV_LOG_NOTICE, "peer's options string: '%s'", got);
+			rv_occ_compare(p->occ_remote, got, occ_mismatch, p);
+		}
+		break;
+	case RV_OCC_MTU_REQUEST:
+		rv_peer_send_occ(p, RV_OCC_MTU_REPLY);
+		break;
+	case RV_OCC_EXIT:
+		rv_daemon_signal(p->d, RV_SIG_RESTART, "remote-exit");
+		break;
+	default:
+		break;   /* MTU load tests: nothing to answer */
+	}
+}
+
+enum rv_rx
+rv_peer_receive(struct rv_peer *p, struct rv_pkt *pkt)
+{
+	struct rv_pid pid = { 0, 0 };
+	char a[RV_ADDRSTRLEN];
+	int r;
+
+	if (pkt->truncated) {
+		rv_peer_drop(p, RV_DROP_OVERSIZE, &pkt->addr, NULL);
+		return RV_RX_DROP;
+	}
+	if (!is_allowed(p, &pkt->addr)) {
+		rv_peer_drop(p, RV_DROP_SOURCE, &pkt->addr, "not a --remote address (see --float)");
+		return RV_RX_DROP;
+	}
+	if (p->encrypted) {
+		uint64_t now = rv_event_now(p->d->ev) / RV_NSEC_PER_SEC;
+
+		if ((r = rv_crypto_open(&p->crypto, &pkt->buf, &pid)) != 0) {
+			rv_peer_drop(p, open_error(r), &pkt->addr, rv_strerror(r));
+			return RV_RX_DROP;
+		}
+		if (rv_replay_accept(&p->replay, &pid, now, NULL) != 0) {
+			char detail[64];
+
+			snprintf(detail, sizeof(detail), "packet id %u, time %u", pid.id, pid.time);
+			rv_peer_drop(p, RV_DROP_REPLAY, &pkt->addr, detail);
+			return RV_RX_DROP;
+		}
+	}
+	/* Authenticated and fresh: only now may the peer's address move. */
+	rv_peer_set_remote(p, &pkt->addr);
+	p->auth_rx_bytes += rv_buf_len(&pkt->buf);
+	rv_timers_data_received(p);
+	if (!p->connected) {
+		p->connected = true;
+		rv_log(RV_LOG_INFO, "Peer Connection Initiated with %s", rv_addr_fmt(&pkt->addr, a));
+	}
+	if (rv_ping_is_keepalive(&pkt->buf)) {
+		p->pings_rx++;
+		return RV_RX_CONSUMED;
+	}
+	if (rv_occ_is_occ(&pkt->buf)) {
+		handle_occ(p, pkt);
+		return RV_RX_CONSUMED;
+	}
+	if (rv_buf_len(&pkt->buf) == 0)
+		return RV_RX_CONSUMED;
+	rv_timers_tun_activity(p);
+	rv_mss_clamp(&pkt->buf, p->d->o->dev_type == RV_DEV_TAP, p->mss4, p->mss6);
+	return RV_RX_DELIVER;
+}
+
+/* Seals and sends the payload being built in the scratch slot. */
+static void
+send_scratch(struct rv_peer *p, struct rv_buf *b)
+{
+	if (!rv_addr_is_set(&p->remote))
+		return;
+	if (p->encrypted && rv_crypto_seal(&p->crypto, b) != 0) {
+		rv_peer_drop(p, RV_DROP_SEAL, NULL, "keepalive or OCC message");
+		return;
+	}
+	if (rv_link_send_buf(&p->d->link, b, &p->remote) != 0) {
+		rv_peer_drop(p, RV_DROP_LINK_SEND, &p->remote, "keepalive or OCC message");
+		return;
+	}
+	rv_timers_data_sent(p);
+}
+
+void
+rv_peer_send_ping(struct rv_peer *p)
+{
+	struct rv_pkt *s = &p->scratch.pkts[0];
+
+	rv_pkt_reset(s, SCRATCH_HEADROOM);
+	rv_ping_put_keepalive(&s->buf);
+	p->pings_tx++;
+	send_scratch(p, &s->buf);
+}
+
+void
+rv_peer_send_occ(struct rv_peer *p, uint8_t type)
+{
+	struct rv_pkt *s = &p->scratch.pkts[0];
+	int mtu = p->d->o->tun_mtu + (int)rv_crypto_overhead(&p->crypto);
+
+	rv_pkt_reset(s, SCRATCH_HEADROOM);
+	rv_occ_put(&s->buf, type);
+	if (type == RV_OCC_REPLY)
+		rv_buf_put(&s->buf, p->occ_local, strlen(p->occ_local) + 1);
+	else if (type == RV_OCC_MTU_REPLY) {
+		rv_buf_put_u16(&s->buf, (uint16_t)mtu);
+		rv_buf_put_u16(&s->buf, (uint16_t)mtu);
+	}
+	send_scratch(p, &s->buf);
+}

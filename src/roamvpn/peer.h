@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef RV_PEER_H
+#define RV_PEER_H
+
+/*
+ * One remote endpoint: where it is, the keys and replay window of its data
+ * channel, its counters and timers. In static-key mode the daemon has exactly
+ * one.
+ *
+ * The peer's address changes only in rv_peer_set_remote(), called from
+ * rv_peer_receive() after a packet was authenticated and passed the replay
+ * window (OpenVPN's --float rule: allowed with --float or without --remote,
+ * or back to a --remote address).
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "roamvpn/stats.h"
+
+#include "addr.h"
+#include "crypto.h"
+#include "log.h"
+#include "pkt.h"
+#include "replay.h"
+#include "timers.h"
+#include "wire.h"
+
+struct rv_daemon;
+
+struct rv_peer {
+	struct rv_daemon *d;
+	struct rv_sockaddr remote;            /* where packets go; unset until known */
+	struct rv_sockaddr allowed[RV_ADDR_RESOLVE_MAX];  /* addresses of --remote */
+	size_t nallowed;
+	bool float_ok;                        /* --float */
+	bool connected;                       /* an authenticated packet has arrived */
+	bool encrypted;                       /* static key configured */
+	struct rv_crypto crypto;
+	struct rv_replay replay;
+	struct rv_timers timers;
+	uint16_t mss4, mss6;                  /* --mssfix limits, 0 = off */
+	/* OCC */
+	char occ_local[RV_WIRE_OCC_STRING_MAX];
+	char occ_remote[RV_WIRE_OCC_STRING_MAX];
+	bool occ_checked;
+	/* scratch slot for pings and OCC messages */
+	struct rv_pktpool scratch;
+	/* counters (owner: peer.c) */
+	uint64_t drops[RV_DROP__MAX];
+	uint64_t auth_rx_bytes;
+	uint64_t pings_rx, pings_tx;
+	struct rv_ratelimit drop_rl;
+};
+
+/* Sets p up from the daemon's options; allowed holds the resolved --remote
+ * addresses (the first is where packets go). Returns 0 or an RV_ERR_*. */
+int rv_peer_init(struct rv_peer *p, struct rv_daemon *d, const struct rv_sockaddr *allowed,
+    size_t nallowed);
+void rv_peer_clear(struct rv_peer *p);
+
+/* Seals the device packet in b for the peer (MSS clamp, encrypt). Returns 0,
+ * or a negative value after counting the drop. */
+int rv_peer_seal(struct rv_peer *p, struct rv_buf *b);
+
+/* Outcome of rv_peer_receive(). */
+enum rv_rx { RV_RX_DROP, RV_RX_CONSUMED, RV_RX_DELIVER };
+
+/* Checks, opens and accounts a packet from the link. RV_RX_DELIVER: pkt->buf
+ * now holds a packet for the device. */
+enum rv_rx rv_peer_receive(struct rv_peer *p, struct rv_pkt *pkt);
+
+/* The one place a peer's address changes; see above. */
+void rv_peer_set_remote(struct rv_peer *p, const struct rv_sockaddr *to);
+
+/* Sends a keepalive / an OCC message of type. */
+void rv_peer_send_ping(struct rv_peer *p);
+void rv_peer_send_occ(struct rv_peer *p, uint8_t type);
+
+/* Counts (and at --verb 4 logs, rate-limited) a dropped packet. */
+void rv_peer_drop(struct rv_peer *p, enum rv_drop why, const struct rv_sockaddr *from,
+    const char *detail);
+
+/* Name of a drop reason, as in the statistics block. */
+const char *rv_peer_drop_name(enum rv_drop why);
+
+#endif
