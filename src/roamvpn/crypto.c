@@ -252,10 +252,12 @@ encrypt_cbc(struct rv_crypto *c, struct rv_buf *b, const uint8_t *iv)
 	return rv_buf_truncate(b, (size_t)outl + (size_t)finl);
 }
 
-int
-rv_crypto_seal(struct rv_crypto *c, struct rv_buf *b)
+/* Seals b with the given IV (random in production; fixed in known-answer
+ * tests). */
+static int
+seal_iv(struct rv_crypto *c, struct rv_buf *b, const uint8_t iv[static RV_CRYPTO_IV_MAX])
 {
-	uint8_t iv[RV_CRYPTO_IV_MAX], mac[RV_CRYPTO_HMAC_MAX];
+	uint8_t mac[RV_CRYPTO_HMAC_MAX];
 	int r;
 
 	/* Padding never grows the data by more than one block. */
@@ -277,19 +279,25 @@ rv_crypto_seal(struct rv_crypto *c, struct rv_buf *b)
 	if ((r = rv_buf_prepend_u32(b, c->send_time)) != 0 ||
 	    (r = rv_buf_prepend_u32(b, c->send_id)) != 0)
 		return r;
-	if (c->enc.cipher != NULL) {
-		if (RAND_bytes(iv, (int)c->iv_len) != 1)
-			return RV_ERR_CRYPTO;
-		if ((r = encrypt_cbc(c, b, iv)) != 0 ||
-		    (r = rv_buf_prepend_data(b, iv, c->iv_len)) != 0)
-			return r;
-	}
+	if (c->enc.cipher != NULL &&
+	    ((r = encrypt_cbc(c, b, iv)) != 0 || (r = rv_buf_prepend_data(b, iv, c->iv_len)) != 0))
+		return r;
 	if (c->enc.hmac != NULL) {
 		if ((r = compute_hmac(c, c->enc.hmac, b, mac)) != 0)
 			return r;
 		return rv_buf_prepend_data(b, mac, c->hmac_len);
 	}
 	return 0;
+}
+
+int
+rv_crypto_seal(struct rv_crypto *c, struct rv_buf *b)
+{
+	uint8_t iv[RV_CRYPTO_IV_MAX] = { 0 };
+
+	if (c->enc.cipher != NULL && RAND_bytes(iv, (int)c->iv_len) != 1)
+		return RV_ERR_CRYPTO;
+	return seal_iv(c, b, iv);
 }
 
 /* CBC-decrypts b in place with iv, dropping the padding. */
