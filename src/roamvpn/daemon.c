@@ -25,6 +25,23 @@ enum {
 	RETRY_SECS = 5,
 };
 
+/* --explicit-exit-notify: on the first SIGTERM/SIGINT tell the peer once a
+ * second for N seconds, then exit (on_exit_notify). A second signal during
+ * the countdown exits at once. Returns true if the countdown started. */
+static bool
+start_exit_notify(struct rv_daemon *d, const char *why)
+{
+	int n = d->o->explicit_exit_notify;
+
+	if (n <= 0 || d->exit_notify_left > 0 || !rv_addr_is_set(&d->peer.remote))
+		return false;
+	rv_log(RV_LOG_INFO, "%s received, notifying the peer for %d s before exiting", why, n);
+	d->exit_notify_left = n;
+	rv_peer_send_occ(&d->peer, RV_OCC_EXIT);
+	rv_timer_arm(d->ev, &d->exit_timer, rv_event_now(d->ev) + rv_sec(1));
+	return true;
+}
+
 static void
 on_signal(void *arg, uint32_t events)
 {
@@ -36,7 +53,8 @@ on_signal(void *arg, uint32_t events)
 		switch (sig) {
 		case SIGTERM:
 		case SIGINT:
-			rv_daemon_signal(d, RV_SIG_EXIT, sig == SIGTERM ? "SIGTERM" : "SIGINT");
+			if (!start_exit_notify(d, sig == SIGTERM ? "SIGTERM" : "SIGINT"))
+				rv_daemon_signal(d, RV_SIG_EXIT, sig == SIGTERM ? "SIGTERM" : "SIGINT");
 			break;
 		case SIGHUP:
 			rv_daemon_signal(d, RV_SIG_RELOAD, "SIGHUP");
@@ -160,8 +178,7 @@ on_exit_notify(void *arg)
 	struct rv_daemon *d = arg;
 
 	if (--d->exit_notify_left <= 0) {
-		d->sig = RV_SIG_EXIT;
-		rv_event_stop(d->ev);
+		rv_daemon_signal(d, RV_SIG_EXIT, "exit-notification");
 		return;
 	}
 	rv_peer_send_occ(&d->peer, RV_OCC_EXIT);
@@ -171,21 +188,8 @@ on_exit_notify(void *arg)
 void
 rv_daemon_signal(struct rv_daemon *d, enum rv_sig s, const char *why)
 {
-	const struct rv_options *o = d->o;
-
 	if (d->sig != RV_SIG_NONE && !(s == RV_SIG_EXIT && d->sig != RV_SIG_EXIT))
 		return;
-	/* --explicit-exit-notify: tell the peer once a second, then exit. A
-	 * second signal during the countdown exits at once. */
-	if (s == RV_SIG_EXIT && o->explicit_exit_notify > 0 && d->exit_notify_left == 0 &&
-	    rv_addr_is_set(&d->peer.remote) && strncmp(why, "SIG", 3) == 0) {
-		rv_log(RV_LOG_INFO, "%s received, notifying the peer for %d s before exiting", why,
-		    o->explicit_exit_notify);
-		d->exit_notify_left = o->explicit_exit_notify;
-		rv_peer_send_occ(&d->peer, RV_OCC_EXIT);
-		rv_timer_arm(d->ev, &d->exit_timer, rv_event_now(d->ev) + rv_sec(1));
-		return;
-	}
 	rv_log(RV_LOG_INFO, "%s[%s] received, %s", why,
 	    s == RV_SIG_EXIT ? "hard" : "soft", s == RV_SIG_EXIT ? "process exiting" :
 	    s == RV_SIG_RELOAD ? "reloading the configuration" : "restarting");

@@ -13,6 +13,7 @@
 
 #include <netlink/version.h>
 #include <openssl/crypto.h>
+#include <openssl/rand.h>
 
 #include "clock.h"
 #include "crypto.h"
@@ -102,6 +103,23 @@ open_log(const struct rv_options *o, bool daemonized)
 	return 0;
 }
 
+/* --remote-random: shuffle the --remote list once per configuration. */
+static void
+shuffle_remotes(struct rv_options *o)
+{
+	for (size_t i = o->nremotes; o->remote_random && i > 1; i--) {
+		uint32_t r = 0;
+		struct rv_remote tmp;
+		size_t j;
+
+		RAND_bytes((unsigned char *)&r, sizeof(r));
+		j = r % i;
+		tmp = o->remotes[i - 1];
+		o->remotes[i - 1] = o->remotes[j];
+		o->remotes[j] = tmp;
+	}
+}
+
 /* Waits up to secs for a signal; returns true if it asks to exit. */
 static bool
 pause_for(int sigfd, int secs)
@@ -129,6 +147,7 @@ run(struct rv_options *o, int argc, char **argv)
 {
 	struct rv_carry carry = { .sigfd = rv_plat_signals_open() };
 	bool daemonized = false;
+	uint64_t failing_since = 0;
 	struct rv_daemon d;
 	int status = 0;
 
@@ -143,13 +162,24 @@ run(struct rv_options *o, int argc, char **argv)
 		int r = rv_daemon_start(&d, o, &carry);
 
 		if (r == RV_ERR_AGAIN) {
+			/* The remote does not resolve: try the next, within --resolv-retry. */
 			rv_daemon_stop(&d, o->persist_tun);
+			if (failing_since == 0)
+				failing_since = rv_clock_now();
+			if (o->resolv_retry >= 0 && rv_clock_now() - failing_since >=
+			    rv_sec((uint64_t)o->resolv_retry)) {
+				rv_log(RV_LOG_ERR, "could not resolve --remote within --resolv-retry "
+				    "%d s, giving up", o->resolv_retry);
+				status = 1;
+				break;
+			}
 			carry.remote_index++;
 			rv_log(RV_LOG_INFO, "Restart pause, %d second(s)", RETRY_SECS);
 			if (pause_for(carry.sigfd, RETRY_SECS))
 				break;
 			continue;
 		}
+		failing_since = 0;
 		if (r != 0) {
 			rv_daemon_stop(&d, false);
 			status = 1;
@@ -183,6 +213,7 @@ run(struct rv_options *o, int argc, char **argv)
 			} else {
 				rv_options_clear(o);
 				*o = fresh;
+				shuffle_remotes(o);
 				open_log(o, daemonized);
 			}
 		}
@@ -229,6 +260,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	rv_log_redirect_std();
+	shuffle_remotes(&o);
 	rv_log(RV_LOG_INFO, "roamvpn %s (OpenVPN 2.6 wire protocol), %s", PACKAGE_VERSION,
 	    OpenSSL_version(OPENSSL_VERSION));
 	status = run(&o, argc, argv);

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Installs dependencies, builds, and runs the whole test suite:
+#   1. a -Werror build, its unit tests and the network-namespace tests
+#      (roamvpn <-> roamvpn and roamvpn <-> Debian's openvpn 2.6);
+#   2. the unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer;
+#   3. each libFuzzer harness for FUZZ_SECONDS (default 30).
+# Run as root on Debian 12 (the namespace tests need it). Exit status 0 = all passed.
+set -euo pipefail
+top=$(cd "$(dirname "$0")" && pwd)
+cd "$top"
+fuzz_seconds=${FUZZ_SECONDS:-30}
+jobs=$(nproc 2>/dev/null || echo 2)
+start=$(date +%s)
+
+step() { printf '\n==== %s\n' "$*"; }
+show_failures() {
+	# Print the logs of failed tests so CI output explains itself.
+	local dir=$1
+	for log in $(find "$dir/tests" -name '*.log' 2>/dev/null); do
+		trs=${log%.log}.trs
+		if [ -f "$trs" ] && grep -q '^:test-result: FAIL\|^:test-result: ERROR' "$trs"; then
+			echo "---- $log"
+			tail -n 80 "$log"
+		fi
+	done
+}
+
+step "dependencies"
+distro/install-deps.sh test
+
+step "autoreconf"
+autoreconf -fi >/dev/null
+
+step "build with -Werror, unit and network tests"
+mkdir -p build-check
+(cd build-check && "$top/configure" -q --enable-werror && make -j"$jobs" >/dev/null)
+if ! (cd build-check && make -j1 check); then
+	show_failures build-check
+	exit 1
+fi
+
+step "unit tests under AddressSanitizer and UndefinedBehaviorSanitizer"
+mkdir -p build-san
+(cd build-san && "$top/configure" -q --enable-werror --enable-sanitizers && make -j"$jobs" >/dev/null)
+unit_tests=$(cd build-san && make -s print-unit-tests)
+if ! (cd build-san && ASAN_OPTIONS=detect_leaks=1 make -j"$jobs" check TESTS="$unit_tests"); then
+	show_failures build-san
+	exit 1
+fi
+
+step "fuzzing, ${fuzz_seconds} s per harness"
+mkdir -p build-fuzz
+(cd build-fuzz && CC=clang "$top/configure" -q --enable-fuzzers --disable-tests &&
+	make -j"$jobs" tests/fuzz/fuzz_options tests/fuzz/fuzz_static_open >/dev/null)
+for h in fuzz_options fuzz_static_open; do
+	seeds="$top/tests/fuzz/seeds/${h#fuzz_}"
+	corpus=$(mktemp -d "/tmp/roamvpn-$h.XXXXXX")
+	scratch=$(mktemp -d "/tmp/roamvpn-$h-run.XXXXXX")
+	echo "-- $h"
+	# Run from a scratch directory: the option fuzzer may create files.
+	if ! (cd "$scratch" && "$top/build-fuzz/tests/fuzz/$h" -max_total_time="$fuzz_seconds" \
+		-print_final_stats=1 "$corpus" "$seeds" 2>"$corpus.log"); then
+		tail -n 60 "$corpus.log"
+		echo "FAIL: $h found a problem; reproducer in $scratch" >&2
+		exit 1
+	fi
+	grep -E 'stat::number_of_executed_units|stat::peak_rss_mb' "$corpus.log" || true
+	rm -rf "$corpus" "$corpus.log" "$scratch"
+done
+
+step "all passed in $(( $(date +%s) - start )) s"
