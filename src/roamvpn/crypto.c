@@ -162,6 +162,7 @@ rv_crypto_init_static(struct rv_crypto *c, const char *cipher, const char *auth,
 	int r = RV_ERR_UNSUPPORTED;
 
 	memset(c, 0, sizeof(*c));
+	c->with_pid = true;
 	upcase(c->cipher_name, cipher, sizeof(c->cipher_name));
 	upcase(c->auth_name, auth, sizeof(c->auth_name));
 	if (is_none(cipher))
@@ -212,11 +213,24 @@ rv_crypto_clear(struct rv_crypto *c)
 	OPENSSL_cleanse(c, sizeof(*c));
 }
 
+void
+rv_crypto_set_packet_id(struct rv_crypto *c, bool on)
+{
+	c->with_pid = on;
+}
+
+/* Bytes of packet id in each packet. */
+static size_t
+pid_len(const struct rv_crypto *c)
+{
+	return c->with_pid ? 8 : 0;
+}
+
 size_t
 rv_crypto_overhead(const struct rv_crypto *c)
 {
 	/* HMAC, IV, long packet id, and up to a full block of CBC padding. */
-	return c->hmac_len + c->iv_len + 8 + (c->block_len > 1 ? c->block_len : 0);
+	return c->hmac_len + c->iv_len + pid_len(c) + (c->block_len > 1 ? c->block_len : 0);
 }
 
 /* HMAC of the whole of b into out[c->hmac_len]. */
@@ -252,18 +266,12 @@ encrypt_cbc(struct rv_crypto *c, struct rv_buf *b, const uint8_t *iv)
 	return rv_buf_truncate(b, (size_t)outl + (size_t)finl);
 }
 
-/* Seals b with the given IV (random in production; fixed in known-answer
- * tests). */
+/* Prepends the next long-form packet id (id, then the sender's start time). */
 static int
-seal_iv(struct rv_crypto *c, struct rv_buf *b, const uint8_t iv[static RV_CRYPTO_IV_MAX])
+put_pid(struct rv_crypto *c, struct rv_buf *b)
 {
-	uint8_t mac[RV_CRYPTO_HMAC_MAX];
 	int r;
 
-	/* Padding never grows the data by more than one block. */
-	if (rv_buf_headroom(b) < c->hmac_len + c->iv_len + 8 ||
-	    (c->enc.cipher != NULL && rv_buf_tailroom(b) < c->block_len))
-		return RV_ERR_NOSPACE;
 	if (c->send_id == UINT32_MAX) {
 		/* The long form may wrap only once the time has moved on. */
 		uint32_t now = (uint32_t)rv_clock_wall();
@@ -275,9 +283,26 @@ seal_iv(struct rv_crypto *c, struct rv_buf *b, const uint8_t iv[static RV_CRYPTO
 	}
 	if (c->send_time == 0)
 		c->send_time = (uint32_t)rv_clock_wall();
-	c->send_id++;
 	if ((r = rv_buf_prepend_u32(b, c->send_time)) != 0 ||
-	    (r = rv_buf_prepend_u32(b, c->send_id)) != 0)
+	    (r = rv_buf_prepend_u32(b, c->send_id + 1)) != 0)
+		return r;
+	c->send_id++;
+	return 0;
+}
+
+/* Seals b with the given IV (random in production; fixed in known-answer
+ * tests). */
+static int
+seal_iv(struct rv_crypto *c, struct rv_buf *b, const uint8_t iv[static RV_CRYPTO_IV_MAX])
+{
+	uint8_t mac[RV_CRYPTO_HMAC_MAX];
+	int r;
+
+	/* Padding never grows the data by more than one block. */
+	if (rv_buf_headroom(b) < c->hmac_len + c->iv_len + pid_len(c) ||
+	    (c->enc.cipher != NULL && rv_buf_tailroom(b) < c->block_len))
+		return RV_ERR_NOSPACE;
+	if (c->with_pid && (r = put_pid(c, b)) != 0)
 		return r;
 	if (c->enc.cipher != NULL &&
 	    ((r = encrypt_cbc(c, b, iv)) != 0 || (r = rv_buf_prepend_data(b, iv, c->iv_len)) != 0))
@@ -348,7 +373,9 @@ rv_crypto_open(struct rv_crypto *c, struct rv_buf *b, struct rv_pid *pid)
 		if ((r = decrypt_cbc(c, b, iv)) != 0)
 			return r;
 	}
-	if ((r = rv_buf_get_u32(b, &pid->id)) != 0 || (r = rv_buf_get_u32(b, &pid->time)) != 0)
+	pid->id = pid->time = 0;
+	if (c->with_pid &&
+	    ((r = rv_buf_get_u32(b, &pid->id)) != 0 || (r = rv_buf_get_u32(b, &pid->time)) != 0))
 		return r;
 	return 0;
 }

@@ -46,6 +46,7 @@ struct rv_crypto {
 	size_t block_len;        /* 1 for stream modes */
 	size_t hmac_len;         /* 0 with auth none */
 	struct rv_crypto_dir enc, dec;
+	bool with_pid;           /* packets carry a packet id (not with --no-replay) */
 	/* long-form packet id of the next packet sent */
 	uint32_t send_id;
 	uint32_t send_time;
@@ -65,6 +66,11 @@ int rv_crypto_check_static(const char *cipher, const char *auth, const char **wh
  * RV_ERR_UNSUPPORTED (unknown algorithm) or RV_ERR_CRYPTO. */
 int rv_crypto_init_static(struct rv_crypto *c, const char *cipher, const char *auth,
     const struct rv_key *send, const struct rv_key *recv);
+
+/* Packets carry the long-form packet id unless replay protection is off:
+ * openvpn 2.6 leaves it out entirely with --no-replay (init.c
+ * do_init_crypto_static). On by default. */
+void rv_crypto_set_packet_id(struct rv_crypto *c, bool on);
 
 /* Frees the contexts and wipes c. */
 void rv_crypto_clear(struct rv_crypto *c);

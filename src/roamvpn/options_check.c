@@ -201,6 +201,13 @@ check_crypto(struct rv_options *o, char *err)
 	}
 	if (rv_crypto_check_static(o->cipher, o->auth, &which, cerr) != 0)
 		return bad(o, err, which, "%s", cerr);
+	if (strcmp(o->cipher, "none") == 0)
+		rv_log(RV_LOG_WARN, "--cipher none: the tunnel's packets are NOT encrypted");
+	if (strcmp(o->auth, "none") == 0)
+		rv_log(RV_LOG_WARN, "--auth none: the tunnel's packets are NOT authenticated; "
+		    "anyone can inject packets and --float can be hijacked");
+	if (o->no_replay)
+		rv_log(RV_LOG_WARN, "--no-replay: replayed packets are accepted");
 	return 0;
 }
 

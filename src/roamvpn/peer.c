@@ -6,6 +6,7 @@
  */
 #include "peer.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -43,17 +44,23 @@ rv_peer_drop(struct rv_peer *p, enum rv_drop why, const struct rv_sockaddr *from
 	    rv_peer_drop_name(why), detail != NULL ? ": " : "", detail != NULL ? detail : "");
 }
 
-/* The options string of this peer (OCC), from the configuration. */
+/* The options string of this peer (OCC), from the configuration. openvpn
+ * counts 32 bytes more link MTU on tap devices (its TAP_MTU_EXTRA). */
 static void
 build_occ(struct rv_peer *p)
 {
 	const struct rv_options *o = p->d->o;
+	char net[INET_ADDRSTRLEN];
+	struct in_addr n = { o->ifc_local.s_addr & o->ifc_remote.s_addr };
 	struct rv_occ_params op = {
 		.tap = o->dev_type == RV_DEV_TAP,
+		.null_dev = o->dev_type == RV_DEV_NULL,
 		.tun_mtu = o->tun_mtu,
-		.link_mtu = o->tun_mtu + (int)rv_crypto_overhead(&p->crypto),
-		.ifconfig = o->has_ifconfig && !o->ifconfig_is_mask,
-		.ifconfig_local = o->ifconfig_local,
+		.link_mtu = o->tun_mtu + (int)rv_crypto_overhead(&p->crypto) +
+		    (o->dev_type == RV_DEV_TAP ? 32 : 0),
+		.ifconfig = o->has_ifconfig,
+		.ifconfig_subnet = o->ifconfig_is_mask,
+		.ifconfig_local = o->ifconfig_is_mask ? net : o->ifconfig_local,
 		.ifconfig_remote = o->ifconfig_remote,
 		.keydir = o->keydir,
 		.cipher = p->crypto.cipher_name,
@@ -63,6 +70,7 @@ build_occ(struct rv_peer *p)
 		.secret = p->encrypted,
 	};
 
+	inet_ntop(AF_INET, &n, net, sizeof(net));
 	rv_occ_options_string(&op, false, p->occ_local);
 	rv_occ_options_string(&op, true, p->occ_remote);
 }
@@ -78,7 +86,7 @@ set_mss(struct rv_peer *p)
 		    RV_WIRE_UDP4_OVERHEAD,
 		.fixed = c->hmac_len + c->iv_len,
 		.block = c->block_len,
-		.inner = p->encrypted ? RV_WIRE_PID_LONG_LEN : 0,
+		.inner = p->encrypted && p->crypto.with_pid ? RV_WIRE_PID_LONG_LEN : 0,
 	};
 
 	p->mss4 = rv_mss_limit(o->mssfix, o->mssfix_mode, &ov, o->tun_mtu, 20);
@@ -106,6 +114,7 @@ rv_peer_init(struct rv_peer *p, struct rv_daemon *d, const struct rv_sockaddr *a
 		if ((r = rv_key2_select(&o->key, o->keydir, &send, &recv)) != 0 ||
 		    (r = rv_crypto_init_static(&p->crypto, o->cipher, o->auth, send, recv)) != 0)
 			return r;
+		rv_crypto_set_packet_id(&p->crypto, !o->no_replay);
 	} else {
 		snprintf(p->crypto.cipher_name, sizeof(p->crypto.cipher_name), "none");
 		snprintf(p->crypto.auth_name, sizeof(p->crypto.auth_name), "none");

@@ -76,11 +76,15 @@ rv_occ_options_string(const struct rv_occ_params *p, bool remote,
 
 	rv_buf_init(&b, out, RV_WIRE_OCC_STRING_MAX - 1, 0);
 	snprintf(tmp, sizeof(tmp), "V4,dev-type %s,link-mtu %d,tun-mtu %d,proto UDPv4",
-	    p->tap ? "tap" : "tun", p->link_mtu, p->tun_mtu);
+	    p->null_dev ? "null" : p->tap ? "tap" : "tun", p->link_mtu, p->tun_mtu);
 	rv_buf_put_str(&b, tmp);
-	/* Each side lists the peer's address first; the expected string of the
-	 * peer therefore has the two swapped. */
-	if (p->ifconfig) {
+	/* A point-to-point side lists the peer's address first, so the peer's
+	 * string has the two swapped; a subnet is the same on both sides. */
+	if (p->ifconfig && p->ifconfig_subnet) {
+		snprintf(tmp, sizeof(tmp), ",ifconfig %s %s", p->ifconfig_local,
+		    p->ifconfig_remote);
+		rv_buf_put_str(&b, tmp);
+	} else if (p->ifconfig) {
 		snprintf(tmp, sizeof(tmp), ",ifconfig %s %s",
 		    remote ? p->ifconfig_local : p->ifconfig_remote,
 		    remote ? p->ifconfig_remote : p->ifconfig_local);

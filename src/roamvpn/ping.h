@@ -33,11 +33,13 @@ int rv_occ_put(struct rv_buf *b, uint8_t type);
 /* What the options string is built from. */
 struct rv_occ_params {
 	bool tap;
+	bool null_dev;              /* --dev null: "dev-type null" */
 	int link_mtu;
 	int tun_mtu;
-	bool ifconfig;              /* tun with a p2p --ifconfig */
-	const char *ifconfig_local;
-	const char *ifconfig_remote;
+	bool ifconfig;              /* an --ifconfig is configured */
+	bool ifconfig_subnet;       /* tap or topology subnet: NETWORK MASK, same both ways */
+	const char *ifconfig_local; /* local address, or the network with ifconfig_subnet */
+	const char *ifconfig_remote;/* peer address, or the netmask */
 	int keydir;                 /* RV_KEYDIR_*, BIDI = not shown */
 	const char *cipher;         /* "none" for none */
 	const char *auth;
