@@ -133,7 +133,7 @@ tokenize(struct rv_buf *line, struct rv_conf_line *l, struct rv_conf_error *err)
 		}
 		if (out && esc && !(c == '\\' || c == '"' || is_space(c)))
 			return fail(err, "%s:%u: bad backslash before '%c': only \\\\, \\\" and "
-			    "\\<space> are escapes (write C:\\\\\\\\dir for C:\\dir)", l->file,
+			    "\\<space> are escapes (write C:\\\\dir for C:\\dir)", l->file,
 			    l->line, c);
 		esc = false;
 		if (out) {
@@ -287,7 +287,7 @@ slurp(int fd, char **out, size_t *outlen)
 		if (len + 1 == cap) {
 			char *nd;
 
-			if (cap >= RV_CONF_MAX_FILE) {
+			if (cap > RV_CONF_MAX_FILE) {
 				free(data);
 				return RV_ERR_LIMIT;
 			}
@@ -308,6 +308,10 @@ slurp(int fd, char **out, size_t *outlen)
 		if (n == 0)
 			break;
 		len += (size_t)n;
+		if (len > RV_CONF_MAX_FILE) {
+			free(data);
+			return RV_ERR_LIMIT;
+		}
 	}
 	data[len] = '\0';
 	*out = data;

@@ -142,7 +142,7 @@ out:
 int
 rv_keyfile_read(const char *path, struct rv_key2 *out, char *err, size_t errlen)
 {
-	char text[8192];
+	char text[16384];
 	size_t len = 0;
 	int fd, r;
 
@@ -228,7 +228,10 @@ rv_keyfile_write(const char *path, const struct rv_key2 *k)
 	len = strlen(text);
 	fd = path == NULL ? STDOUT_FILENO :
 	    open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, S_IRUSR | S_IWUSR);
-	if (fd < 0) {
+	/* An existing file keeps its mode on open(): make it private first. */
+	if (fd < 0 || (path != NULL && fchmod(fd, S_IRUSR | S_IWUSR) != 0)) {
+		if (fd >= 0)
+			close(fd);
 		r = RV_ERR_SYSTEM;
 		goto out;
 	}

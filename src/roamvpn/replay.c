@@ -51,16 +51,18 @@ rv_replay_reset(struct rv_replay *r)
 	}
 }
 
-/* Starts a new sequence at pid. */
+/* Starts a new sequence at pid: the ids below it are gaps dated now, so
+ * first packets arriving out of order are still accepted. */
 static void
-restart(struct rv_replay *r, const struct rv_pid *pid)
+restart(struct rv_replay *r, const struct rv_pid *pid, uint32_t now)
 {
 	rv_replay_reset(r);
 	r->started = true;
 	r->time = pid->time;
 	r->top = pid->id;
-	if (r->window > 0)
-		r->seen[pid->id % r->window] = 1;
+	for (uint32_t i = 0; i < r->window; i++)
+		r->since[i] = now;
+	r->seen[pid->id % r->window] = 1;
 }
 
 /* Moves the top to id > r->top; the ids skipped become gaps dated now. */
@@ -84,16 +86,18 @@ advance(struct rv_replay *r, uint32_t id, uint32_t now)
 	r->since[id % r->window] = now;
 }
 
-/* Strict mode (window 0): ids follow each other without gaps. */
+/* Strict mode (window 0): ids follow each other without gaps; a new sender
+ * time must start at id 1 (as OpenVPN's packet_id_test; before any packet
+ * the time is 0, so a short-form sequence may start anywhere). */
 static int
 accept_linear(struct rv_replay *r, const struct rv_pid *pid)
 {
 	bool ok;
 
-	if (!r->started || pid->time > r->time)
-		ok = !r->started ? true : pid->id == 1;
+	if (pid->time == r->time)
+		ok = r->top == 0 || pid->id == r->top + 1;
 	else
-		ok = pid->time == r->time && pid->id == r->top + 1;
+		ok = pid->time > r->time && pid->id == 1;
 	if (!ok)
 		return RV_ERR_REPLAY;
 	r->started = true;
@@ -108,7 +112,7 @@ check_window(struct rv_replay *r, const struct rv_pid *pid, uint32_t now, bool *
 	uint32_t slot, diff;
 
 	if (!r->started || pid->time > r->time) {
-		restart(r, pid);
+		restart(r, pid, now);
 		*newest = true;
 		return 0;
 	}

@@ -10,8 +10,9 @@
  *   - a newer time starts a new sequence, an older time is refused;
  *   - with the same time, an id above the highest seen is accepted; one up to
  *     window-1 below it is accepted if not seen before and if every packet
- *     with a higher id arrived less than time_backtrack seconds ago.
- * With window 0 ids must follow each other without gaps (1, 2, 3 ...).
+ *     with a higher id arrived at most time_backtrack seconds ago.
+ * With window 0 ids must follow each other without gaps (1, 2, 3 ...), and
+ * a new sender time must start again at 1.
  */
 
 #include <stdbool.h>
