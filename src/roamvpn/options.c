@@ -415,7 +415,7 @@ opt_route(struct optctx *c, char **a, int n)
 		return bad(c, "out of memory");
 	if (n > 2 && strcmp(a[2], "default") != 0 && (rt->gateway = strdup(a[2])) == NULL)
 		return bad(c, "out of memory");
-	if (n > 3)
+	if (n > 3 && strcmp(a[3], "default") != 0)
 		return get_int(c, a[3], 0, 255 * 255 * 255, &rt->metric);
 	return 0;
 }

@@ -148,10 +148,10 @@ check_route(struct rv_options *o, struct rv_route *rt, char *err)
 		    rt->network, rt->netmask != NULL ? rt->netmask : "255.255.255.255");
 	if (gw != NULL && strcmp(gw, "vpn_gateway") != 0) {
 		rt->has_gw = true;
-		return parse_route_addr(rt, err, "gateway", gw, &rt->gw);
-	}
-	/* On tun the peer address is the natural gateway (OpenVPN's vpn_gateway). */
-	if (o->has_ifconfig && !o->ifconfig_is_mask) {
+		if ((r = parse_route_addr(rt, err, "gateway", gw, &rt->gw)) != 0)
+			return r;
+	} else if (o->has_ifconfig && !o->ifconfig_is_mask) {
+		/* On tun the peer address is the natural gateway (OpenVPN's vpn_gateway). */
 		rt->has_gw = true;
 		rt->gw = o->ifc_remote;
 	} else if (gw != NULL) {

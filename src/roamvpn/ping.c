@@ -156,9 +156,9 @@ find_field(const char *s, const char *key, size_t keylen, char *out, size_t outl
 }
 
 /* Takes the next comma-separated field off s and its key (the text before the
- * first space) into key[64]. Returns false at the end. */
+ * first space) into key. Returns false at the end. */
 static bool
-next_key(struct rv_buf *s, char key[static 64], size_t *klen)
+next_key(struct rv_buf *s, char key[static RV_WIRE_OCC_STRING_MAX], size_t *klen)
 {
 	struct rv_buf field;
 	size_t comma, sp, len;
@@ -168,7 +168,7 @@ next_key(struct rv_buf *s, char key[static 64], size_t *klen)
 		rv_buf_get_view(s, len, &field);
 		rv_buf_skip(s, 1);
 		*klen = rv_buf_find(&field, ' ', &sp) == 0 ? sp : rv_buf_len(&field);
-		if (*klen == 0 || *klen >= 64)
+		if (*klen == 0 || *klen >= RV_WIRE_OCC_STRING_MAX)
 			continue;
 		rv_buf_peek(&field, 0, key, *klen);
 		key[*klen] = '\0';
@@ -180,7 +180,8 @@ next_key(struct rv_buf *s, char key[static 64], size_t *klen)
 int
 rv_occ_compare(const char *expected, const char *got, rv_occ_diff_fn *fn, void *arg)
 {
-	char fe[RV_WIRE_OCC_STRING_MAX], fg[RV_WIRE_OCC_STRING_MAX], key[64];
+	char fe[RV_WIRE_OCC_STRING_MAX], fg[RV_WIRE_OCC_STRING_MAX];
+	char key[RV_WIRE_OCC_STRING_MAX];
 	struct rv_buf s;
 	size_t klen;
 	int n = 0;
