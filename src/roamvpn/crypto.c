@@ -219,6 +219,15 @@ rv_crypto_set_packet_id(struct rv_crypto *c, bool on)
 	c->with_pid = on;
 }
 
+void
+rv_crypto_resume_pid(struct rv_crypto *c, uint32_t id, uint32_t time)
+{
+	if (time == 0)
+		return;
+	c->send_id = id;
+	c->send_time = time;
+}
+
 /* Bytes of packet id in each packet. */
 static size_t
 pid_len(const struct rv_crypto *c)

@@ -72,6 +72,10 @@ int rv_crypto_init_static(struct rv_crypto *c, const char *cipher, const char *a
  * do_init_crypto_static). On by default. */
 void rv_crypto_set_packet_id(struct rv_crypto *c, bool on);
 
+/* Continues a packet-id sequence (id last used, its time) instead of
+ * starting a new one; 0, 0 leaves c as it is. */
+void rv_crypto_resume_pid(struct rv_crypto *c, uint32_t id, uint32_t time);
+
 /* Frees the contexts and wipes c. */
 void rv_crypto_clear(struct rv_crypto *c);
 

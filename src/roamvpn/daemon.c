@@ -390,6 +390,7 @@ rv_daemon_start(struct rv_daemon *d, const struct rv_options *o, struct rv_carry
 		rv_log(RV_LOG_ERR, "cannot set up the data channel: %s", rv_strerror(r));
 		return r;
 	}
+	rv_crypto_resume_pid(&d->peer.crypto, carry->send_id, carry->send_time);
 	if (d->peer.encrypted)
 		rv_log(RV_LOG_NOTICE, "Static key: cipher %s, auth %s, key direction %s",
 		    d->peer.crypto.cipher_name, d->peer.crypto.auth_name,
@@ -419,8 +420,11 @@ rv_daemon_stop(struct rv_daemon *d, bool keep_tun)
 {
 	if (d->ev != NULL) {
 		rv_timer_disarm(d->ev, &d->exit_timer);
-		if (d->peer.d != NULL)
+		if (d->peer.d != NULL) {
+			d->carry->send_id = d->peer.crypto.send_id;
+			d->carry->send_time = d->peer.crypto.send_time;
 			rv_peer_clear(&d->peer);
+		}
 		rv_event_free(d->ev);
 		d->ev = NULL;
 	}

@@ -33,6 +33,10 @@ struct rv_carry {
 	struct rv_tun tun;          /* device kept by --persist-tun */
 	bool have_tun;
 	size_t remote_index;        /* --remote entry to use next */
+	/* Our packet-id sequence, continued across soft restarts: a new run
+	 * starting in the same second as the last one would otherwise reuse
+	 * (id, time) pairs the peer has seen and be refused as replays. */
+	uint32_t send_id, send_time;
 };
 
 struct rv_daemon {
