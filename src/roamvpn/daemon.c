@@ -404,6 +404,17 @@ rv_daemon_start(struct rv_daemon *d, const struct rv_options *o, struct rv_carry
 	return 0;
 }
 
+int
+rv_daemon_after_fork(struct rv_daemon *d)
+{
+	rv_event_del(d->ev, &d->sigio);
+	if (rv_event_add(d->ev, &d->sigio, d->carry->sigfd, EPOLLIN, on_signal, d) != 0) {
+		rv_log(RV_LOG_ERR, "cannot watch signals after daemonizing: %s", strerror(errno));
+		return RV_ERR_SYSTEM;
+	}
+	return 0;
+}
+
 enum rv_sig
 rv_daemon_run(struct rv_daemon *d)
 {

@@ -65,6 +65,10 @@ struct rv_daemon {
  * later) or another RV_ERR_* (give up), after logging why. */
 int rv_daemon_start(struct rv_daemon *d, const struct rv_options *o, struct rv_carry *carry);
 
+/* After fork(): watch the signal descriptor again from this process (epoll
+ * reports a signalfd only for the process that registered it). */
+int rv_daemon_after_fork(struct rv_daemon *d);
+
 /* Runs until a signal or timer ends the run; returns why. */
 enum rv_sig rv_daemon_run(struct rv_daemon *d);
 

@@ -82,14 +82,15 @@ genkey(const struct rv_options *o)
 	return 0;
 }
 
+/* Opens the log sink; reopen keeps what an earlier run wrote to the file. */
 static int
-open_log(const struct rv_options *o, bool daemonized)
+open_log(const struct rv_options *o, bool daemonized, bool reopen)
 {
 	struct rv_log_config lc = {
 		.verb = o->verb,
 		.mute = o->mute,
 		.file = o->log_file,
-		.append = o->log_append,
+		.append = o->log_append || reopen,
 		.use_syslog = o->use_syslog || (daemonized && o->log_file == NULL),
 		.ident = o->syslog_name != NULL ? o->syslog_name : o->daemon_name,
 		.timestamps = !o->suppress_timestamps,
@@ -186,13 +187,16 @@ run(struct rv_options *o, int argc, char **argv)
 			break;
 		}
 		if (o->daemon && !daemonized) {
-			if (rv_plat_daemonize(o->log_file != NULL) != 0) {
+			if (rv_plat_daemonize(o->log_file != NULL) != 0 ||
+			    rv_daemon_after_fork(&d) != 0) {
 				rv_log(RV_LOG_ERR, "cannot daemonize: %s", strerror(errno));
 				rv_daemon_stop(&d, false);
 				return 1;
 			}
 			daemonized = true;
-			open_log(o, true);
+			/* Without --log, messages go to syslog from now on. */
+			if (o->log_file == NULL)
+				open_log(o, true, true);
 		}
 		if (o->writepid != NULL && rv_plat_write_pid(o->writepid) != 0)
 			rv_log(RV_LOG_WARN, "cannot write pid file %s: %s", o->writepid,
@@ -214,7 +218,7 @@ run(struct rv_options *o, int argc, char **argv)
 				rv_options_clear(o);
 				*o = fresh;
 				shuffle_remotes(o);
-				open_log(o, daemonized);
+				open_log(o, daemonized, true);
 			}
 		}
 	}
@@ -255,7 +259,7 @@ main(int argc, char **argv)
 		rv_options_clear(&o);
 		return status;
 	}
-	if (open_log(&o, false) != 0) {
+	if (open_log(&o, false, false) != 0) {
 		rv_options_clear(&o);
 		return 1;
 	}
