@@ -22,7 +22,6 @@ enum {
 	HEADROOM = 128,         /* >= any header sealing prepends */
 	TAILROOM = 64,          /* >= one cipher block of padding */
 	FRAME_EXTRA = 256,      /* Ethernet header, crypto overhead, slack */
-	RETRY_SECS = 5,
 };
 
 /* --explicit-exit-notify: on the first SIGTERM/SIGINT tell the peer once a
@@ -228,9 +227,8 @@ resolve_remote(struct rv_daemon *d, int family, struct rv_sockaddr *out, size_t 
 	if (o->nremotes == 0)
 		return 0;
 	rm = &o->remotes[d->carry->remote_index % o->nremotes];
-	if (rv_addr_resolve(rm->host, rm->port != NULL ? rm->port : o->rport != NULL ?
-	    o->rport : "1194", family, false, out, RV_ADDR_RESOLVE_MAX, n, err,
-	    sizeof(err)) != 0) {
+	if (rv_addr_resolve(rm->host, rm->port != NULL ? rm->port : o->rport, family, false,
+	    out, RV_ADDR_RESOLVE_MAX, n, err, sizeof(err)) != 0) {
 		rv_log(RV_LOG_WARN, "%s", err);
 		return RV_ERR_AGAIN;
 	}
@@ -258,7 +256,7 @@ open_link(struct rv_daemon *d, const struct rv_sockaddr *remote)
 	if (family == AF_UNSPEC && o->local == NULL && remote != NULL)
 		family = rv_addr_family(remote);
 	if (o->local != NULL || !o->nobind) {
-		if (rv_addr_resolve(o->local, o->lport != NULL ? o->lport : "1194",
+		if (rv_addr_resolve(o->local, o->lport,
 		    family == AF_UNSPEC && o->local == NULL ? AF_INET6 : family, true, &local, 1,
 		    &n, err, sizeof(err)) != 0) {
 			rv_log(RV_LOG_ERR, "--local: %s", err);

@@ -81,12 +81,6 @@ rv_log_enabled(int level)
 	return (level & 0xff) <= sink.verb;
 }
 
-int
-rv_log_verb(void)
-{
-	return sink.verb;
-}
-
 static int
 syslog_priority(int level)
 {
@@ -183,18 +177,6 @@ rv_log_at(int level, const char *func, const char *fmt, ...)
 	va_start(ap, fmt);
 	vlog(level, func, fmt, ap);
 	va_end(ap);
-}
-
-void
-rv_fatal_at(const char *func, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vlog(RV_LOG_FATAL, func, fmt, ap);
-	va_end(ap);
-	emit(RV_LOG_INFO, NULL, "Exiting due to fatal error");
-	exit(1);
 }
 
 void

@@ -50,17 +50,11 @@ void rv_log_close(void);
 void rv_log_redirect_std(void);
 
 bool rv_log_enabled(int level);
-int rv_log_verb(void);
 
 void rv_log_at(int level, const char *func, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Logs and exits with status 1. Only for startup and broken invariants. */
-void rv_fatal_at(const char *func, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3), noreturn));
-
 #define rv_log(level, ...) rv_log_at((level), __func__, __VA_ARGS__)
-#define rv_fatal(...) rv_fatal_at(__func__, __VA_ARGS__)
 
 /*
  * Rate limit for the packet path: at most RV_RATELIMIT_BURST lines per

@@ -169,9 +169,9 @@ build_route(int ifindex, struct in_addr dst, int prefixlen, const struct in_addr
 	return rt;
 }
 
-static int
-route_op(struct rv_netconf *nc, bool add, int ifindex, struct in_addr dst, int prefixlen,
-    const struct in_addr *gw, int metric, char *err)
+int
+rv_netconf_route4_add(struct rv_netconf *nc, int ifindex, struct in_addr dst, int prefixlen,
+    const struct in_addr *gw, int metric, char err[static RV_NETCONF_ERRLEN])
 {
 	struct rtnl_route *rt = build_route(ifindex, dst, prefixlen, gw, metric);
 	char a[INET_ADDRSTRLEN], text[INET_ADDRSTRLEN + 8];
@@ -179,28 +179,14 @@ route_op(struct rv_netconf *nc, bool add, int ifindex, struct in_addr dst, int p
 
 	if (rt == NULL)
 		return RV_ERR_NOMEM;
-	r = add ? rtnl_route_add(nc->sk, rt, NLM_F_CREATE) : rtnl_route_delete(nc->sk, rt, 0);
+	r = rtnl_route_add(nc->sk, rt, NLM_F_CREATE);
 	rtnl_route_put(rt);
-	if (r < 0 && !(add && r == -NLE_EXIST) && !(!add && r == -NLE_OBJ_NOTFOUND)) {
+	if (r < 0 && r != -NLE_EXIST) {
 		inet_ntop(AF_INET, &dst, a, sizeof(a));
 		snprintf(text, sizeof(text), "%s/%d", a, prefixlen);
-		return nl_fail(err, r, add ? "cannot add route" : "cannot delete route", text);
+		return nl_fail(err, r, "cannot add route", text);
 	}
 	return 0;
-}
-
-int
-rv_netconf_route4_add(struct rv_netconf *nc, int ifindex, struct in_addr dst, int prefixlen,
-    const struct in_addr *gw, int metric, char err[static RV_NETCONF_ERRLEN])
-{
-	return route_op(nc, true, ifindex, dst, prefixlen, gw, metric, err);
-}
-
-int
-rv_netconf_route4_del(struct rv_netconf *nc, int ifindex, struct in_addr dst, int prefixlen,
-    const struct in_addr *gw, int metric, char err[static RV_NETCONF_ERRLEN])
-{
-	return route_op(nc, false, ifindex, dst, prefixlen, gw, metric, err);
 }
 
 int

@@ -35,10 +35,6 @@ int rv_netconf_addr4_add(struct rv_netconf *nc, int ifindex, struct in_addr loca
 int rv_netconf_route4_add(struct rv_netconf *nc, int ifindex, struct in_addr dst,
     int prefixlen, const struct in_addr *gw, int metric, char err[static RV_NETCONF_ERRLEN]);
 
-/* Removes that route again; a missing route is fine. */
-int rv_netconf_route4_del(struct rv_netconf *nc, int ifindex, struct in_addr dst,
-    int prefixlen, const struct in_addr *gw, int metric, char err[static RV_NETCONF_ERRLEN]);
-
 /* Prefix length of a contiguous netmask. */
 int rv_netconf_prefixlen(struct in_addr mask);
 

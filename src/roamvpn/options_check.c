@@ -14,6 +14,7 @@
 #include "err.h"
 #include "keyfile.h"
 #include "log.h"
+#include "wire.h"
 
 static int
 bad(const struct rv_options *o, char *err, const char *option, const char *fmt, ...)
@@ -211,6 +212,20 @@ check_crypto(struct rv_options *o, char *err)
 	return 0;
 }
 
+/* Ports not given default to OpenVPN's 1194. */
+static int
+default_port(struct rv_options *o, char **port, char *err)
+{
+	char text[8];
+
+	if (*port != NULL)
+		return 0;
+	snprintf(text, sizeof(text), "%d", RV_WIRE_DEFAULT_PORT);
+	if ((*port = strdup(text)) == NULL)
+		return bad(o, err, "port", "out of memory");
+	return 0;
+}
+
 int
 rv_options_check(struct rv_options *o, char err[static RV_OPT_ERRLEN])
 {
@@ -223,6 +238,9 @@ rv_options_check(struct rv_options *o, char err[static RV_OPT_ERRLEN])
 		return bad(o, err, "cipher", "out of memory");
 	if (o->auth == NULL && (o->auth = strdup("SHA1")) == NULL)
 		return bad(o, err, "auth", "out of memory");
+	if ((r = default_port(o, &o->lport, err)) != 0 ||
+	    (r = default_port(o, &o->rport, err)) != 0)
+		return r;
 	if ((r = check_keepalive(o, err)) != 0 || (r = check_dev(o, err)) != 0 ||
 	    (r = check_ifconfig(o, err)) != 0)
 		return r;
