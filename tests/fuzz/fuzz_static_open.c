@@ -136,7 +136,7 @@ occ_diff(void *arg, const char *key, const char *mine, const char *theirs)
 {
 	CHECK(key != NULL && key[0] != '\0');
 	CHECK(mine != NULL || theirs != NULL);
-	CHECK(strlen(key) < 64);
+	CHECK(strlen(key) < RV_WIRE_OCC_STRING_MAX);
 	(*(int *)arg)++;
 }
 
