@@ -16,6 +16,8 @@
 #include "buf.h"
 #include "err.h"
 
+static int fail(struct rv_conf_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 static int
 fail(struct rv_conf_error *err, const char *fmt, ...)
 {

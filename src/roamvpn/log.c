@@ -156,6 +156,9 @@ muted(const char *key)
 	return false;
 }
 
+static void vlog(int level, const char *func, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
 static void
 vlog(int level, const char *func, const char *fmt, va_list ap)
 {

@@ -75,6 +75,8 @@ static const char *const not_yet[] = {
 
 /* --- helpers --------------------------------------------------------------- */
 
+static int bad(struct optctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 static int
 bad(struct optctx *c, const char *fmt, ...)
 {

@@ -16,6 +16,9 @@
 #include "log.h"
 #include "wire.h"
 
+static int bad(const struct rv_options *o, char *err, const char *option,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
 static int
 bad(const struct rv_options *o, char *err, const char *option, const char *fmt, ...)
 {
@@ -29,6 +32,9 @@ bad(const struct rv_options *o, char *err, const char *option, const char *fmt, 
 	snprintf(err, RV_OPT_ERRLEN, "%s%s", prefix, msg);
 	return RV_ERR_FORMAT;
 }
+
+static int bad_at(const struct rv_optloc *loc, char *err, const char *option,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 static int
 bad_at(const struct rv_optloc *loc, char *err, const char *option, const char *fmt, ...)
