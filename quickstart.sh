@@ -52,20 +52,26 @@ ip -n "$home" link set veth-h$tag up
 ip -n "$office" link set veth-o$tag up
 
 run "$rv" --genkey secret "$work/static.key"
-common=(--dev tun --secret "$work/static.key" --cipher AES-256-CBC --auth SHA256
-	--keepalive 10 60 --verb 3)
-ip netns exec "$home" "$rv" "${common[@]}" 0 --ifconfig 10.8.0.1 10.8.0.2 \
-	--remote 192.0.2.2 --log "$work/home.log" &
+common=(--dev tun --cipher AES-256-CBC --auth SHA256 --keepalive 10 60 --verb 3)
+ip netns exec "$home" "$rv" "${common[@]}" --secret "$work/static.key" 0 \
+	--ifconfig 10.8.0.1 10.8.0.2 --remote 192.0.2.2 --log "$work/home.log" &
 pids+=($!)
-ip netns exec "$office" "$rv" "${common[@]}" 1 --ifconfig 10.8.0.2 10.8.0.1 \
-	--remote 192.0.2.1 --log "$work/office.log" &
+ip netns exec "$office" "$rv" "${common[@]}" --secret "$work/static.key" 1 \
+	--ifconfig 10.8.0.2 10.8.0.1 --remote 192.0.2.1 --log "$work/office.log" &
 pids+=($!)
-echo "  roamvpn runs in $home (10.8.0.1) and $office (10.8.0.2)"
 for _ in $(seq 50); do
-	grep -q "Initialization Sequence Completed" "$work/home.log" 2>/dev/null &&
-		grep -q "Initialization Sequence Completed" "$work/office.log" 2>/dev/null && break
+	grep -q "Peer Connection Initiated" "$work/home.log" 2>/dev/null &&
+		grep -q "Peer Connection Initiated" "$work/office.log" 2>/dev/null && break
 	sleep 0.1
 done
+for p in "${pids[@]}"; do
+	if ! kill -0 "$p" 2>/dev/null; then
+		echo "roamvpn did not start; its logs:" >&2
+		cat "$work"/*.log >&2
+		exit 1
+	fi
+done
+echo "  roamvpn runs in $home (10.8.0.1) and $office (10.8.0.2)"
 
 say "4. Ping through the tunnel"
 run ip netns exec "$home" ping -c 3 -i 0.2 10.8.0.2
@@ -77,6 +83,7 @@ sleep 0.5
 ip netns exec "$home" iperf3 -c 10.8.0.2 -t 3 -f m | grep -E "sender|receiver"
 
 say "6. What roamvpn logged in $home"
-sed 's/^/  /' "$work/home.log" | grep -E "Peer Connection|Initialization|Options String|link" || true
+grep -E "Peer Connection|Initialization|Options String|link|Static key" "$work/home.log" |
+	sed 's/^/  /' || true
 
 say "Done. Next: ./check.sh runs the whole test suite; README.md explains the options."
