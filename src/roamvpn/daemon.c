@@ -242,45 +242,43 @@ proto_family(const struct rv_options *o)
 	    AF_UNSPEC;
 }
 
-/* Opens the socket: the family of --local, else of the remote, else a
- * dual-stack IPv6 socket; bound to --local/--lport unless --nobind. */
+/* Opens a socket of family, bound to --local/--lport unless --nobind. */
+static int
+open_link_family(struct rv_daemon *d, int family, char *err, size_t errlen)
+{
+	const struct rv_options *o = d->o;
+	struct rv_sockaddr local;
+	size_t n = 0;
+
+	if ((o->local != NULL || !o->nobind) &&
+	    rv_addr_resolve(o->local, o->lport, family, true, &local, 1, &n, err, errlen) != 0)
+		return RV_ERR_NOTFOUND;
+	return rv_link_open(&d->link, n > 0 ? rv_addr_family(&local) : family,
+	    o->bind_ipv6only, n > 0 ? &local : NULL, o->sndbuf, o->rcvbuf, err, errlen);
+}
+
+/* Opens the socket in the family of --proto udp4/udp6, else of --local, else
+ * of the remote; with none of them, one dual-stack IPv6 socket (plain IPv4
+ * on a host without IPv6). */
 static int
 open_link(struct rv_daemon *d, const struct rv_sockaddr *remote)
 {
 	const struct rv_options *o = d->o;
-	struct rv_sockaddr local;
 	char err[256], a[RV_ADDRSTRLEN];
 	int family = proto_family(o);
-	size_t n = 0;
+	bool dual = false;
+	int r;
 
-	if (family == AF_UNSPEC && o->local == NULL && remote != NULL)
-		family = rv_addr_family(remote);
-	if (o->local != NULL || !o->nobind) {
-		if (rv_addr_resolve(o->local, o->lport,
-		    family == AF_UNSPEC && o->local == NULL ? AF_INET6 : family, true, &local, 1,
-		    &n, err, sizeof(err)) != 0) {
-			rv_log(RV_LOG_ERR, "--local: %s", err);
-			return RV_ERR_NOTFOUND;
-		}
-		family = rv_addr_family(&local);
+	if (family == AF_UNSPEC && o->local == NULL) {
+		dual = remote == NULL;
+		family = dual ? AF_INET6 : rv_addr_family(remote);
 	}
-	if (family == AF_UNSPEC)
-		family = AF_INET6;
-	if (rv_link_open(&d->link, family, o->bind_ipv6only, n > 0 ? &local : NULL, o->sndbuf, o->rcvbuf, err, sizeof(err)) != 0) {
-		/* No IPv6 on this host: a plain IPv4 socket will do. */
-		if (family != AF_INET6 || proto_family(o) == AF_INET6 || o->local != NULL ||
-		    (remote != NULL && rv_addr_family(remote) == AF_INET6)) {
-			rv_log(RV_LOG_ERR, "%s", err);
-			return RV_ERR_SYSTEM;
-		}
-		local.u.in4.sin_family = AF_INET;
-		local.u.in4.sin_addr.s_addr = INADDR_ANY;
-		local.len = sizeof(local.u.in4);
-		if (rv_link_open(&d->link, AF_INET, false, n > 0 ? &local : NULL, o->sndbuf,
-		    o->rcvbuf, err, sizeof(err)) != 0) {
-			rv_log(RV_LOG_ERR, "%s", err);
-			return RV_ERR_SYSTEM;
-		}
+	r = open_link_family(d, family, err, sizeof(err));
+	if (r != 0 && dual)
+		r = open_link_family(d, AF_INET, err, sizeof(err));
+	if (r != 0) {
+		rv_log(RV_LOG_ERR, "%s", err);
+		return r;
 	}
 	rv_log(RV_LOG_INFO, "UDP link local%s: %s", o->nobind && o->local == NULL ? "" :
 	    " (bound)", rv_addr_fmt(&d->link.local, a));
