@@ -48,11 +48,13 @@ if ! (cd build-san && ASAN_OPTIONS=detect_leaks=1 make -j"$jobs" check TESTS="$u
 	exit 1
 fi
 
+harnesses="fuzz_options fuzz_static_open fuzz_control fuzz_km2 fuzz_push"
+fuzzers=$(for h in $harnesses; do printf 'tests/fuzz/%s ' "$h"; done)
 step "fuzzing, ${fuzz_seconds} s per harness"
 mkdir -p build-fuzz
 (cd build-fuzz && CC=clang "$top/configure" -q --enable-fuzzers --disable-tests &&
-	make -j"$jobs" tests/fuzz/fuzz_options tests/fuzz/fuzz_static_open >/dev/null)
-for h in fuzz_options fuzz_static_open; do
+	make -j"$jobs" $fuzzers >/dev/null)
+for h in $harnesses; do
 	seeds="$top/tests/fuzz/seeds/${h#fuzz_}"
 	corpus=$(mktemp -d "/tmp/roamvpn-$h.XXXXXX")
 	scratch=$(mktemp -d "/tmp/roamvpn-$h-run.XXXXXX")
