@@ -20,152 +20,28 @@
 #include "conf.h"
 #include "err.h"
 #include "log.h"
+#include "optarg.h"
+#include "options_tls.h"
 
-struct optdef;
-
-struct optctx {
-	struct rv_options *o;
-	const struct rv_conf_line *l;
-	const struct optdef *def;   /* entry of the option being applied */
-	int depth;
-	char *err;                  /* RV_OPT_ERRLEN bytes */
-};
-
-struct optdef;
-
-typedef int opt_fn(struct optctx *c, char **a, int n);
-
-enum {
-	OPT_INLINE = 1 << 0,        /* accepts an inline <name> block */
-	OPT_CMDLINE = 1 << 1,       /* only on the command line */
-};
-
-/* An entry either has its own handler or stores its one argument (or true,
- * for a flag) into the field at off, checked against [lo, hi] for numbers. */
-struct optdef {
-	const char *name;
-	const char *args;           /* usage of the arguments, for --help */
-	unsigned char min, max;     /* number of arguments */
-	unsigned char flags;
-	opt_fn *fn;
-	const char *help;
-	size_t off;                 /* field for the generic handlers */
-	long lo, hi;                /* range for opt_int */
-};
-
-#define F(field) .off = offsetof(struct rv_options, field)
-
-static const struct optdef table[];
+/* The two parts of the option table: this file's and options_tls.c's. */
+static const struct rv_optdef table[];
 static const size_t table_len;
+static const struct rv_optdef *lookup(const char *name, size_t *index);
 
 /* Options OpenVPN has that roamvpn does not implement yet: named clearly
  * instead of "unknown". */
 static const char *const not_yet[] = {
-	"tls-client", "tls-server", "client", "pull", "server", "mode", "ca", "cert",
-	"key", "dh", "pkcs12", "tls-auth", "tls-crypt", "tls-crypt-v2", "remote-cert-tls",
-	"verify-x509-name", "crl-verify", "data-ciphers", "data-ciphers-fallback",
-	"reneg-sec", "auth-user-pass", "comp-lzo", "compress", "allow-compression",
+	"server", "mode", "tls-crypt-v2", "comp-lzo", "compress", "allow-compression",
 	"status", "management", "user", "group", "chroot", "mlock", "push",
 	"ifconfig-pool", "ifconfig-pool-persist", "client-config-dir", "client-to-client",
-	"duplicate-cn", "max-clients", "up", "down", "topology-subnet", "ifconfig-ipv6",
-	"route-ipv6", "server-ipv6", "tls-timeout", "hand-window", "tran-window",
-	"fragment", "http-proxy", "socks-proxy", "connect-retry", "tls-version-min",
+	"duplicate-cn", "max-clients", "up", "down", "ifconfig-ipv6", "route-ipv6",
+	"server-ipv6", "fragment", "http-proxy", "socks-proxy", "redirect-gateway",
+	"dhcp-option", "pull-filter", "auth-user-pass-verify", "client-connect",
+	"peer-fingerprint", "verify-hash", "remote-cert-ku", "remote-cert-eku",
 	NULL,
 };
 
 /* --- helpers --------------------------------------------------------------- */
-
-static int bad(struct optctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int
-bad(struct optctx *c, const char *fmt, ...)
-{
-	char msg[RV_OPT_ERRLEN];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (c->l->line > 0)
-		snprintf(c->err, RV_OPT_ERRLEN, "%s:%u: %s: %s", c->l->file, c->l->line,
-		    c->l->argv[0], msg);
-	else
-		snprintf(c->err, RV_OPT_ERRLEN, "command line: --%s: %s", c->l->argv[0], msg);
-	return RV_ERR_FORMAT;
-}
-
-static int
-set_str(struct optctx *c, char **field, const char *s)
-{
-	char *d = strdup(s);
-
-	if (d == NULL)
-		return bad(c, "out of memory");
-	free(*field);
-	*field = d;
-	return 0;
-}
-
-static int
-push_str(struct optctx *c, char ***list, size_t *n, const char *s)
-{
-	char **nl = reallocarray(*list, *n + 1, sizeof(**list));
-
-	if (nl == NULL)
-		return bad(c, "out of memory");
-	*list = nl;
-	if ((nl[*n] = strdup(s)) == NULL)
-		return bad(c, "out of memory");
-	(*n)++;
-	return 0;
-}
-
-/* A decimal integer in [min, max]. */
-static int
-get_int(struct optctx *c, const char *s, long min, long max, int *out)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || errno != 0 || v < min || v > max)
-		return bad(c, "expects a number from %ld to %ld, got `%s'", min, max, s);
-	*out = (int)v;
-	return 0;
-}
-
-static int
-get_u64(struct optctx *c, const char *s, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	if (*s == '-')
-		return bad(c, "expects a non-negative number, got `%s'", s);
-	v = strtoull(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || errno != 0)
-		return bad(c, "expects a non-negative number, got `%s'", s);
-	*out = v;
-	return 0;
-}
-
-static int
-check_port(struct optctx *c, const char *s)
-{
-	int port;
-
-	return get_int(c, s, 0, 65535, &port);
-}
-
-static int
-get_direction(struct optctx *c, const char *s, int *dir)
-{
-	if (rv_keyfile_parse_direction(s, dir) != 0)
-		return bad(c, "key direction must be 0 or 1, got `%s'", s);
-	return 0;
-}
 
 /* Interns a file name so option locations can point at it after parsing. */
 static const char *
@@ -185,167 +61,132 @@ intern_file(struct rv_options *o, const char *name)
 	return nf[o->nfiles++];
 }
 
-/* --- generic handlers: one field each ---------------------------------------- */
-
-static const struct optdef *current(const struct optctx *c);
-
-static int
-opt_int(struct optctx *c, char **a, int n)
-{
-	const struct optdef *d = current(c);
-
-	(void)n;
-	return get_int(c, a[0], d->lo, d->hi, (int *)((char *)c->o + d->off));
-}
-
-static int
-opt_str(struct optctx *c, char **a, int n)
-{
-	(void)n;
-	return set_str(c, (char **)((char *)c->o + current(c)->off), a[0]);
-}
-
-static int
-opt_true(struct optctx *c, char **a, int n)
-{
-	(void)a, (void)n;
-	*(bool *)((char *)c->o + current(c)->off) = true;
-	return 0;
-}
-
-static int
-opt_keydir(struct optctx *c, char **a, int n)
-{
-	(void)n;
-	return get_direction(c, a[0], (int *)((char *)c->o + current(c)->off));
-}
-
 /* --- handlers: general ----------------------------------------------------- */
 
 static int apply_line(void *arg, const struct rv_conf_line *l);
 
 static int
-opt_config(struct optctx *c, char **a, int n)
+opt_config(struct rv_optctx *c, char **a, int n)
 {
-	struct optctx sub = *c;
+	struct rv_optctx sub = *c;
 	struct rv_conf_error cerr;
 	int r;
 
 	(void)n;
 	if (c->depth >= RV_CONF_MAX_DEPTH)
-		return bad(c, "more than %d nested --config files (does `%s' include itself?)",
+		return rv_optarg_bad(c, "more than %d nested --config files (does `%s' include itself?)",
 		    RV_CONF_MAX_DEPTH, a[0]);
-	if (c->o->first_config == NULL && (r = set_str(c, &c->o->first_config, a[0])) != 0)
+	if (c->o->first_config == NULL && (r = rv_optarg_set_str(c, &c->o->first_config, a[0])) != 0)
 		return r;
 	sub.depth++;
 	r = rv_conf_parse_file(a[0], apply_line, &sub, &cerr);
 	if (r == RV_ERR_SYSTEM || r == RV_ERR_LIMIT || r == RV_ERR_NOMEM)
-		return bad(c, "%s", cerr.msg);
+		return rv_optarg_bad(c, "%s", cerr.msg);
 	if (r == RV_ERR_FORMAT && sub.err[0] == '\0')
 		snprintf(c->err, RV_OPT_ERRLEN, "%s", cerr.msg);
 	return r;
 }
 
 static int
-opt_cd(struct optctx *c, char **a, int n)
+opt_cd(struct rv_optctx *c, char **a, int n)
 {
 	(void)n;
 	if (chdir(a[0]) != 0)
-		return bad(c, "cannot change directory to %s: %s", a[0], strerror(errno));
+		return rv_optarg_bad(c, "cannot change directory to %s: %s", a[0], strerror(errno));
 	return 0;
 }
 
 static int
-opt_log(struct optctx *c, char **a, int n)
+opt_log(struct rv_optctx *c, char **a, int n)
 {
 	(void)n;
 	c->o->log_append = strcmp(c->l->argv[0], "log-append") == 0;
-	return set_str(c, &c->o->log_file, a[0]);
+	return rv_optarg_set_str(c, &c->o->log_file, a[0]);
 }
 
 static int
-opt_daemon(struct optctx *c, char **a, int n)
+opt_daemon(struct rv_optctx *c, char **a, int n)
 {
 	c->o->daemon = true;
-	return n > 0 ? set_str(c, &c->o->daemon_name, a[0]) : 0;
+	return n > 0 ? rv_optarg_set_str(c, &c->o->daemon_name, a[0]) : 0;
 }
 
 static int
-opt_syslog(struct optctx *c, char **a, int n)
+opt_syslog(struct rv_optctx *c, char **a, int n)
 {
 	c->o->use_syslog = true;
-	return n > 0 ? set_str(c, &c->o->syslog_name, a[0]) : 0;
+	return n > 0 ? rv_optarg_set_str(c, &c->o->syslog_name, a[0]) : 0;
 }
 
 static int
-opt_providers(struct optctx *c, char **a, int n)
+opt_providers(struct rv_optctx *c, char **a, int n)
 {
 	int r = 0;
 
 	for (int i = 0; i < n && r == 0; i++)
-		r = push_str(c, &c->o->providers, &c->o->nproviders, a[i]);
+		r = rv_optarg_push_str(c, &c->o->providers, &c->o->nproviders, a[i]);
 	return r;
 }
 
 static int
-opt_ignore_unknown(struct optctx *c, char **a, int n)
+opt_ignore_unknown(struct rv_optctx *c, char **a, int n)
 {
 	int r = 0;
 
 	for (int i = 0; i < n && r == 0; i++)
-		r = push_str(c, &c->o->ignore_unknown, &c->o->nignore_unknown, a[i]);
+		r = rv_optarg_push_str(c, &c->o->ignore_unknown, &c->o->nignore_unknown, a[i]);
 	return r;
 }
 
 /* "setenv opt NAME ARGS": apply NAME if known, ignore it otherwise. Other
  * setenv variables are for scripts, which are not supported yet. */
 static int
-opt_setenv(struct optctx *c, char **a, int n)
+opt_setenv(struct rv_optctx *c, char **a, int n)
 {
 	struct rv_conf_line sub;
+	size_t i;
 
 	if (strcmp(a[0], "opt") != 0)
 		return 0;
 	if (n < 2)
-		return bad(c, "\"setenv opt\" needs an option after it");
+		return rv_optarg_bad(c, "\"setenv opt\" needs an option after it");
 	sub = *c->l;
 	sub.argc = n - 1;
 	memmove(sub.argv, &a[1], (size_t)(n - 1) * sizeof(char *));
 	sub.argv[n - 1] = NULL;
-	for (size_t i = 0; i < table_len; i++)
-		if (strcmp(table[i].name, sub.argv[0]) == 0)
-			return apply_line(c, &sub);
+	if (lookup(sub.argv[0], &i) != NULL)
+		return apply_line(c, &sub);
 	rv_log(RV_LOG_WARN, "%s:%u: ignoring unknown option %s (setenv opt)", c->l->file,
 	    c->l->line, sub.argv[0]);
 	return 0;
 }
 
 static int
-opt_genkey(struct optctx *c, char **a, int n)
+opt_genkey(struct rv_optctx *c, char **a, int n)
 {
 	const char *type = n > 0 ? a[0] : "secret";
 
 	if (strcmp(type, "secret") != 0 && strcmp(type, "tls-auth") != 0 &&
 	    strcmp(type, "tls-crypt") != 0)
-		return bad(c, "unsupported key type `%s' (roamvpn generates secret, "
+		return rv_optarg_bad(c, "unsupported key type `%s' (roamvpn generates secret, "
 		    "tls-auth and tls-crypt keys)", type);
 	c->o->genkey = RV_GENKEY_SECRET;
-	return n > 1 ? set_str(c, &c->o->genkey_file, a[1]) : 0;
+	return n > 1 ? rv_optarg_set_str(c, &c->o->genkey_file, a[1]) : 0;
 }
 
 /* --- handlers: device ------------------------------------------------------ */
 
 static int
-opt_dev(struct optctx *c, char **a, int n)
+opt_dev(struct rv_optctx *c, char **a, int n)
 {
 	(void)n;
 	if (strlen(a[0]) >= 16)
-		return bad(c, "device name `%s' is longer than 15 characters", a[0]);
-	return set_str(c, &c->o->dev, a[0]);
+		return rv_optarg_bad(c, "device name `%s' is longer than 15 characters", a[0]);
+	return rv_optarg_set_str(c, &c->o->dev, a[0]);
 }
 
 static int
-opt_dev_type(struct optctx *c, char **a, int n)
+opt_dev_type(struct rv_optctx *c, char **a, int n)
 {
 	(void)n;
 	if (strcmp(a[0], "tun") == 0)
@@ -355,33 +196,33 @@ opt_dev_type(struct optctx *c, char **a, int n)
 	else if (strcmp(a[0], "null") == 0)
 		c->o->dev_type = RV_DEV_NULL;
 	else
-		return bad(c, "expects tun, tap or null, got `%s'", a[0]);
+		return rv_optarg_bad(c, "expects tun, tap or null, got `%s'", a[0]);
 	return 0;
 }
 
 static int
-opt_bind(struct optctx *c, char **a, int n)
+opt_bind(struct rv_optctx *c, char **a, int n)
 {
 	if (n > 0 && strcmp(a[0], "ipv6only") != 0)
-		return bad(c, "the only argument allowed is ipv6only, got `%s'", a[0]);
+		return rv_optarg_bad(c, "the only argument allowed is ipv6only, got `%s'", a[0]);
 	c->o->nobind = false;
 	c->o->bind_ipv6only = n > 0;
 	return 0;
 }
 
 static int
-opt_ifconfig(struct optctx *c, char **a, int n)
+opt_ifconfig(struct rv_optctx *c, char **a, int n)
 {
 	int r;
 
 	(void)n;
-	if ((r = set_str(c, &c->o->ifconfig_local, a[0])) != 0)
+	if ((r = rv_optarg_set_str(c, &c->o->ifconfig_local, a[0])) != 0)
 		return r;
-	return set_str(c, &c->o->ifconfig_remote, a[1]);
+	return rv_optarg_set_str(c, &c->o->ifconfig_remote, a[1]);
 }
 
 static int
-opt_topology(struct optctx *c, char **a, int n)
+opt_topology(struct rv_optctx *c, char **a, int n)
 {
 	(void)n;
 	if (strcmp(a[0], "net30") == 0)
@@ -391,19 +232,19 @@ opt_topology(struct optctx *c, char **a, int n)
 	else if (strcmp(a[0], "subnet") == 0)
 		c->o->topology = RV_TOPO_SUBNET;
 	else
-		return bad(c, "expects net30, p2p or subnet, got `%s'", a[0]);
+		return rv_optarg_bad(c, "expects net30, p2p or subnet, got `%s'", a[0]);
 	return 0;
 }
 
 static int
-opt_route(struct optctx *c, char **a, int n)
+opt_route(struct rv_optctx *c, char **a, int n)
 {
 	struct rv_options *o = c->o;
 	struct rv_route *nr, *rt;
 
 	nr = reallocarray(o->routes, o->nroutes + 1, sizeof(*nr));
 	if (nr == NULL)
-		return bad(c, "out of memory");
+		return rv_optarg_bad(c, "out of memory");
 	o->routes = nr;
 	rt = &nr[o->nroutes++];
 	memset(rt, 0, sizeof(*rt));
@@ -411,26 +252,26 @@ opt_route(struct optctx *c, char **a, int n)
 	rt->loc.file = intern_file(o, c->l->file);
 	rt->loc.line = c->l->line;
 	if ((rt->network = strdup(a[0])) == NULL)
-		return bad(c, "out of memory");
+		return rv_optarg_bad(c, "out of memory");
 	/* OpenVPN's "default" and "net_gateway" keywords are placeholders here. */
 	if (n > 1 && strcmp(a[1], "default") != 0 && (rt->netmask = strdup(a[1])) == NULL)
-		return bad(c, "out of memory");
+		return rv_optarg_bad(c, "out of memory");
 	if (n > 2 && strcmp(a[2], "default") != 0 && (rt->gateway = strdup(a[2])) == NULL)
-		return bad(c, "out of memory");
+		return rv_optarg_bad(c, "out of memory");
 	if (n > 3 && strcmp(a[3], "default") != 0)
-		return get_int(c, a[3], 0, 255 * 255 * 255, &rt->metric);
+		return rv_optarg_int(c, a[3], 0, 255 * 255 * 255, &rt->metric);
 	return 0;
 }
 
 static int
-opt_mssfix(struct optctx *c, char **a, int n)
+opt_mssfix(struct rv_optctx *c, char **a, int n)
 {
 	c->o->mssfix_mode = RV_MSS_MTU;
 	if (n == 0) {
 		c->o->mssfix = 1492;
 		return 0;
 	}
-	if (get_int(c, a[0], 0, 65535, &c->o->mssfix) != 0)
+	if (rv_optarg_int(c, a[0], 0, 65535, &c->o->mssfix) != 0)
 		return RV_ERR_FORMAT;
 	c->o->mssfix_mode = RV_MSS_PAYLOAD;
 	if (n > 1 && strcmp(a[1], "fixed") == 0)
@@ -438,14 +279,14 @@ opt_mssfix(struct optctx *c, char **a, int n)
 	else if (n > 1 && strcmp(a[1], "mtu") == 0)
 		c->o->mssfix_mode = RV_MSS_MTU;
 	else if (n > 1)
-		return bad(c, "second argument must be mtu or fixed, got `%s'", a[1]);
+		return rv_optarg_bad(c, "second argument must be mtu or fixed, got `%s'", a[1]);
 	return 0;
 }
 
 /* --- handlers: transport --------------------------------------------------- */
 
 static int
-get_proto(struct optctx *c, const char *s, enum rv_proto *out)
+get_proto(struct rv_optctx *c, const char *s, enum rv_proto *out)
 {
 	if (strcmp(s, "udp") == 0)
 		*out = RV_PROTO_UDP;
@@ -454,245 +295,224 @@ get_proto(struct optctx *c, const char *s, enum rv_proto *out)
 	else if (strcmp(s, "udp6") == 0)
 		*out = RV_PROTO_UDP6;
 	else if (strncmp(s, "tcp", 3) == 0)
-		return bad(c, "`%s': TCP transport is not implemented yet; use udp", s);
+		return rv_optarg_bad(c, "`%s': TCP transport is not implemented yet; use udp", s);
 	else
-		return bad(c, "expects udp, udp4 or udp6, got `%s'", s);
+		return rv_optarg_bad(c, "expects udp, udp4 or udp6, got `%s'", s);
 	return 0;
 }
 
 static int
-opt_proto(struct optctx *c, char **a, int n)
+opt_proto(struct rv_optctx *c, char **a, int n)
 {
 	(void)n;
 	return get_proto(c, a[0], &c->o->proto);
 }
 
 static int
-opt_port(struct optctx *c, char **a, int n)
+opt_port(struct rv_optctx *c, char **a, int n)
 {
 	const char *name = c->l->argv[0];
 	int r;
 
 	(void)n;
-	if ((r = check_port(c, a[0])) != 0)
+	if ((r = rv_optarg_port(c, a[0])) != 0)
 		return r;
 	if (strcmp(name, "lport") == 0 || strcmp(name, "port") == 0) {
-		if ((r = set_str(c, &c->o->lport, a[0])) != 0)
+		if ((r = rv_optarg_set_str(c, &c->o->lport, a[0])) != 0)
 			return r;
 		/* An explicit local port means binding, as in OpenVPN. */
 		if (strcmp(name, "lport") == 0)
 			c->o->nobind = false;
 	}
 	if (strcmp(name, "rport") == 0 || strcmp(name, "port") == 0)
-		return set_str(c, &c->o->rport, a[0]);
+		return rv_optarg_set_str(c, &c->o->rport, a[0]);
 	return 0;
 }
 
 static int
-opt_remote(struct optctx *c, char **a, int n)
+opt_remote(struct rv_optctx *c, char **a, int n)
 {
 	struct rv_options *o = c->o;
 	struct rv_remote *nr, *rm;
 	enum rv_proto proto;
 
-	if (n > 1 && check_port(c, a[1]) != 0)
+	if (n > 1 && rv_optarg_port(c, a[1]) != 0)
 		return RV_ERR_FORMAT;
 	if (n > 2 && get_proto(c, a[2], &proto) != 0)
 		return RV_ERR_FORMAT;
 	nr = reallocarray(o->remotes, o->nremotes + 1, sizeof(*nr));
 	if (nr == NULL)
-		return bad(c, "out of memory");
+		return rv_optarg_bad(c, "out of memory");
 	o->remotes = nr;
 	rm = &nr[o->nremotes++];
 	memset(rm, 0, sizeof(*rm));
 	rm->loc.file = intern_file(o, c->l->file);
 	rm->loc.line = c->l->line;
 	if ((rm->host = strdup(a[0])) == NULL)
-		return bad(c, "out of memory");
+		return rv_optarg_bad(c, "out of memory");
 	if (n > 1 && (rm->port = strdup(a[1])) == NULL)
-		return bad(c, "out of memory");
+		return rv_optarg_bad(c, "out of memory");
 	return 0;
 }
 
 static int
-opt_resolv_retry(struct optctx *c, char **a, int n)
+opt_resolv_retry(struct rv_optctx *c, char **a, int n)
 {
 	(void)n;
 	if (strcmp(a[0], "infinite") == 0) {
 		c->o->resolv_retry = -1;
 		return 0;
 	}
-	return get_int(c, a[0], 0, 1000000000, &c->o->resolv_retry);
+	return rv_optarg_int(c, a[0], 0, 1000000000, &c->o->resolv_retry);
 }
 
 /* --- handlers: crypto ------------------------------------------------------ */
 
 static int
-opt_secret(struct optctx *c, char **a, int n)
+opt_secret(struct rv_optctx *c, char **a, int n)
 {
-	struct rv_keysrc *ks = &c->o->secret;
-	int r;
-
-	free(ks->path);
-	if (ks->text != NULL)
-		OPENSSL_clear_free(ks->text, strlen(ks->text));
-	ks->path = ks->text = NULL;
-	ks->direction = RV_KEYDIR_BIDI;
-	if (c->l->is_inline) {
-		if ((ks->text = strdup(a[0])) == NULL)
-			return bad(c, "out of memory");
-	} else if ((r = set_str(c, &ks->path, a[0])) != 0) {
-		return r;
-	}
-	return n > 1 ? get_direction(c, a[1], &ks->direction) : 0;
+	return rv_optarg_src(c, &c->o->secret, a, n, true);
 }
 
 static int
-opt_replay_window(struct optctx *c, char **a, int n)
+opt_replay_window(struct rv_optctx *c, char **a, int n)
 {
-	if (get_int(c, a[0], 0, 65536, &c->o->replay_window) != 0)
+	if (rv_optarg_int(c, a[0], 0, 65536, &c->o->replay_window) != 0)
 		return RV_ERR_FORMAT;
-	return n > 1 ? get_int(c, a[1], 0, 600, &c->o->replay_time) : 0;
+	return n > 1 ? rv_optarg_int(c, a[1], 0, 600, &c->o->replay_time) : 0;
 }
 
 /* --- handlers: keepalive --------------------------------------------------- */
 
 static int
-opt_keepalive(struct optctx *c, char **a, int n)
+opt_keepalive(struct rv_optctx *c, char **a, int n)
 {
 	(void)n;
-	if (get_int(c, a[0], 1, 1000000000, &c->o->keepalive_ping) != 0 ||
-	    get_int(c, a[1], 1, 1000000000, &c->o->keepalive_timeout) != 0)
+	if (rv_optarg_int(c, a[0], 1, 1000000000, &c->o->keepalive_ping) != 0 ||
+	    rv_optarg_int(c, a[1], 1, 1000000000, &c->o->keepalive_timeout) != 0)
 		return RV_ERR_FORMAT;
 	return 0;
 }
 
 static int
-opt_inactive(struct optctx *c, char **a, int n)
+opt_inactive(struct rv_optctx *c, char **a, int n)
 {
-	if (get_int(c, a[0], 0, 1000000000, &c->o->inactive) != 0)
+	if (rv_optarg_int(c, a[0], 0, 1000000000, &c->o->inactive) != 0)
 		return RV_ERR_FORMAT;
 	c->o->inactive_bytes = 0;
-	return n > 1 ? get_u64(c, a[1], &c->o->inactive_bytes) : 0;
+	return n > 1 ? rv_optarg_u64(c, a[1], &c->o->inactive_bytes) : 0;
 }
 
 static int
-opt_explicit_exit_notify(struct optctx *c, char **a, int n)
+opt_explicit_exit_notify(struct rv_optctx *c, char **a, int n)
 {
 	c->o->explicit_exit_notify = 1;
-	return n > 0 ? get_int(c, a[0], 0, 1000, &c->o->explicit_exit_notify) : 0;
-}
-
-static int
-opt_ignore_args(struct optctx *c, char **a, int n)
-{
-	(void)c, (void)a, (void)n;
-	return 0;
+	return n > 0 ? rv_optarg_int(c, a[0], 0, 1000, &c->o->explicit_exit_notify) : 0;
 }
 
 /* --- the table ------------------------------------------------------------- */
 
-static const struct optdef table[] = {
+static const struct rv_optdef table[] = {
 	/* general */
 	{ "config", "FILE", 1, 1, 0, opt_config, "Read options from FILE (nestable)." },
 	{ "cd", "DIR", 1, 1, 0, opt_cd, "Change to DIR before reading further files." },
-	{ "help", "", 0, 0, OPT_CMDLINE, opt_true, "Show this help and exit.", F(show_help) },
-	{ "version", "", 0, 0, OPT_CMDLINE, opt_true, "Show the version and exit.",
-	  F(show_version) },
-	{ "verb", "N", 1, 1, 0, opt_int,
+	{ "help", "", 0, 0, RV_OPT_CMDLINE, rv_optarg_true_field, "Show this help and exit.", RV_OPT_FIELD(show_help) },
+	{ "version", "", 0, 0, RV_OPT_CMDLINE, rv_optarg_true_field, "Show the version and exit.",
+	  RV_OPT_FIELD(show_version) },
+	{ "verb", "N", 1, 1, 0, rv_optarg_int_field,
 	  "Log verbosity 0..11: 1 normal, 3 recommended, 4 shows dropped packets.",
-	  F(verb), 0, 11 },
-	{ "mute", "N", 1, 1, 0, opt_int, "Log at most N consecutive messages of one kind.",
-	  F(mute), 0, 1000000 },
+	  RV_OPT_FIELD(verb), 0, 11 },
+	{ "mute", "N", 1, 1, 0, rv_optarg_int_field, "Log at most N consecutive messages of one kind.",
+	  RV_OPT_FIELD(mute), 0, 1000000 },
 	{ "log", "FILE", 1, 1, 0, opt_log, "Log to FILE (truncated at start)." },
 	{ "log-append", "FILE", 1, 1, 0, opt_log, "Log to FILE, appending." },
-	{ "suppress-timestamps", "", 0, 0, 0, opt_true, "Do not prefix log lines with the time.",
-	  F(suppress_timestamps) },
+	{ "suppress-timestamps", "", 0, 0, 0, rv_optarg_true_field, "Do not prefix log lines with the time.",
+	  RV_OPT_FIELD(suppress_timestamps) },
 	{ "daemon", "[NAME]", 0, 1, 0, opt_daemon,
 	  "Run in the background after start-up; log to syslog as NAME unless --log." },
 	{ "syslog", "[NAME]", 0, 1, 0, opt_syslog, "Log to syslog as NAME." },
-	{ "writepid", "FILE", 1, 1, 0, opt_str, "Write the process id to FILE.", F(writepid) },
+	{ "writepid", "FILE", 1, 1, 0, rv_optarg_str_field, "Write the process id to FILE.", RV_OPT_FIELD(writepid) },
 	{ "providers", "NAME...", 1, 8, 0, opt_providers,
 	  "Load these OpenSSL providers (e.g. legacy default, for BF-CBC)." },
 	{ "ignore-unknown-option", "OPT...", 1, 15, 0, opt_ignore_unknown,
 	  "Warn about, instead of refusing, these options if unknown." },
 	{ "setenv", "NAME VALUE", 1, 15, 0, opt_setenv,
 	  "\"setenv opt OPTION ...\" applies OPTION only if roamvpn knows it." },
-	{ "script-security", "LEVEL", 1, 2, 0, opt_ignore_args,
+	{ "script-security", "LEVEL", 1, 2, 0, rv_optarg_ignore,
 	  "Accepted; roamvpn runs no scripts yet." },
 	{ "genkey", "[TYPE] [FILE]", 0, 2, 0, opt_genkey,
 	  "Write a new static key (TYPE secret, tls-auth or tls-crypt) to FILE or stdout." },
 	/* device */
 	{ "dev", "NAME", 1, 1, 0, opt_dev, "TUN/TAP device: tun, tunN, tap, tapN or null." },
 	{ "dev-type", "TYPE", 1, 1, 0, opt_dev_type, "tun or tap, when --dev names neither." },
-	{ "dev-node", "PATH", 1, 1, 0, opt_str, "Clone device (default /dev/net/tun).",
-	  F(dev_node) },
-	{ "tun-mtu", "N", 1, 1, 0, opt_int, "MTU of the device (default 1500).", F(tun_mtu),
+	{ "dev-node", "PATH", 1, 1, 0, rv_optarg_str_field, "Clone device (default /dev/net/tun).",
+	  RV_OPT_FIELD(dev_node) },
+	{ "tun-mtu", "N", 1, 1, 0, rv_optarg_int_field, "MTU of the device (default 1500).", RV_OPT_FIELD(tun_mtu),
 	  68, 65535 },
-	{ "persist-tun", "", 0, 0, 0, opt_true, "Keep the device across soft restarts.",
-	  F(persist_tun) },
+	{ "persist-tun", "", 0, 0, 0, rv_optarg_true_field, "Keep the device across soft restarts.",
+	  RV_OPT_FIELD(persist_tun) },
 	{ "ifconfig", "LOCAL REMOTE|MASK", 2, 2, 0, opt_ifconfig,
 	  "Device address: peer address for tun, netmask for tap or topology subnet." },
-	{ "ifconfig-nowarn", "", 0, 0, 0, opt_true, "Accepted for compatibility.",
-	  F(ifconfig_nowarn) },
+	{ "ifconfig-nowarn", "", 0, 0, 0, rv_optarg_true_field, "Accepted for compatibility.",
+	  RV_OPT_FIELD(ifconfig_nowarn) },
 	{ "topology", "TYPE", 1, 1, 0, opt_topology, "net30, p2p or subnet." },
 	{ "route", "NET [MASK] [GW] [METRIC]", 1, 4, 0, opt_route,
 	  "Add a route through the tunnel." },
-	{ "route-gateway", "GW", 1, 1, 0, opt_str, "Default gateway of --route.",
-	  F(route_gateway) },
-	{ "route-metric", "N", 1, 1, 0, opt_int, "Default metric of --route.", F(route_metric),
+	{ "route-gateway", "GW", 1, 1, 0, rv_optarg_str_field, "Default gateway of --route.",
+	  RV_OPT_FIELD(route_gateway) },
+	{ "route-metric", "N", 1, 1, 0, rv_optarg_int_field, "Default metric of --route.", RV_OPT_FIELD(route_metric),
 	  0, 16777215 },
 	{ "mssfix", "[MAX] [mtu|fixed]", 0, 2, 0, opt_mssfix,
 	  "Clamp TCP MSS so encapsulated packets fit MAX bytes (default 1492, 0 = off)." },
-	{ "txqueuelen", "N", 1, 1, 0, opt_int, "Transmit queue length of the device.",
-	  F(txqueuelen), 0, 1000000 },
+	{ "txqueuelen", "N", 1, 1, 0, rv_optarg_int_field, "Transmit queue length of the device.",
+	  RV_OPT_FIELD(txqueuelen), 0, 1000000 },
 	/* transport */
 	{ "proto", "PROTO", 1, 1, 0, opt_proto, "udp, udp4 or udp6." },
-	{ "local", "HOST", 1, 1, 0, opt_str, "Local address to bind.", F(local) },
+	{ "local", "HOST", 1, 1, 0, rv_optarg_str_field, "Local address to bind.", RV_OPT_FIELD(local) },
 	{ "lport", "PORT", 1, 1, 0, opt_port, "Local port (default 1194)." },
 	{ "rport", "PORT", 1, 1, 0, opt_port, "Remote port (default 1194)." },
 	{ "port", "PORT", 1, 1, 0, opt_port, "Local and remote port." },
 	{ "remote", "HOST [PORT] [PROTO]", 1, 3, 0, opt_remote,
 	  "Peer address; several are tried in turn on restarts." },
-	{ "remote-random", "", 0, 0, 0, opt_true, "Try the --remote entries in random order.",
-	  F(remote_random) },
-	{ "nobind", "", 0, 0, 0, opt_true, "Do not bind a local port.", F(nobind) },
+	{ "remote-random", "", 0, 0, 0, rv_optarg_true_field, "Try the --remote entries in random order.",
+	  RV_OPT_FIELD(remote_random) },
+	{ "nobind", "", 0, 0, 0, rv_optarg_true_field, "Do not bind a local port.", RV_OPT_FIELD(nobind) },
 	{ "bind", "[ipv6only]", 0, 1, 0, opt_bind, "Bind the local port (the default)." },
-	{ "float", "", 0, 0, 0, opt_true,
+	{ "float", "", 0, 0, 0, rv_optarg_true_field,
 	  "Accept authenticated packets from any address and follow the peer there.",
-	  F(float_) },
+	  RV_OPT_FIELD(float_) },
 	{ "resolv-retry", "N|infinite", 1, 1, 0, opt_resolv_retry,
 	  "Retry resolving --remote for N seconds." },
-	{ "sndbuf", "N", 1, 1, 0, opt_int, "Socket send buffer size.", F(sndbuf), 0, 1 << 28 },
-	{ "rcvbuf", "N", 1, 1, 0, opt_int, "Socket receive buffer size.", F(rcvbuf), 0, 1 << 28 },
+	{ "sndbuf", "N", 1, 1, 0, rv_optarg_int_field, "Socket send buffer size.", RV_OPT_FIELD(sndbuf), 0, 1 << 28 },
+	{ "rcvbuf", "N", 1, 1, 0, rv_optarg_int_field, "Socket receive buffer size.", RV_OPT_FIELD(rcvbuf), 0, 1 << 28 },
 	/* crypto */
-	{ "secret", "FILE [DIR]", 1, 2, OPT_INLINE, opt_secret,
+	{ "secret", "FILE [DIR]", 1, 2, RV_OPT_INLINE, opt_secret,
 	  "Static-key mode with this key file (or <secret> block)." },
-	{ "key-direction", "0|1", 1, 1, 0, opt_keydir,
-	  "Key direction for inline keys and keys given without one.", F(key_direction) },
-	{ "cipher", "NAME", 1, 1, 0, opt_str,
+	{ "key-direction", "0|1", 1, 1, 0, rv_optarg_keydir_field,
+	  "Key direction for inline keys and keys given without one.", RV_OPT_FIELD(key_direction) },
+	{ "cipher", "NAME", 1, 1, 0, rv_optarg_str_field,
 	  "Data cipher for static-key mode: AES-128-CBC, AES-256-CBC ... (default BF-CBC).",
-	  F(cipher) },
-	{ "auth", "NAME", 1, 1, 0, opt_str,
-	  "HMAC digest: SHA1 (default), SHA256, SHA512 or none.", F(auth) },
+	  RV_OPT_FIELD(cipher) },
+	{ "auth", "NAME", 1, 1, 0, rv_optarg_str_field,
+	  "HMAC digest: SHA1 (default), SHA256, SHA512 or none.", RV_OPT_FIELD(auth) },
 	{ "replay-window", "N [T]", 1, 2, 0, opt_replay_window,
 	  "Accept packets up to N ids and T seconds out of order (default 64 15)." },
-	{ "no-replay", "", 0, 0, 0, opt_true, "Disable replay protection (not recommended).",
-	  F(no_replay) },
-	{ "mute-replay-warnings", "", 0, 0, 0, opt_true, "Do not log replayed packets.",
-	  F(mute_replay_warnings) },
-	{ "persist-key", "", 0, 0, 0, opt_true, "Keep keys across soft restarts.",
-	  F(persist_key) },
+	{ "no-replay", "", 0, 0, 0, rv_optarg_true_field, "Disable replay protection (not recommended).",
+	  RV_OPT_FIELD(no_replay) },
+	{ "mute-replay-warnings", "", 0, 0, 0, rv_optarg_true_field, "Do not log replayed packets.",
+	  RV_OPT_FIELD(mute_replay_warnings) },
+	{ "persist-key", "", 0, 0, 0, rv_optarg_true_field, "Keep keys across soft restarts.",
+	  RV_OPT_FIELD(persist_key) },
 	/* keepalive */
-	{ "ping", "N", 1, 1, 0, opt_int, "Send a ping after N seconds without sending.",
-	  F(ping), 0, 1000000000 },
-	{ "ping-restart", "N", 1, 1, 0, opt_int, "Restart after N seconds without receiving.",
-	  F(ping_restart), 0, 1000000000 },
-	{ "ping-exit", "N", 1, 1, 0, opt_int, "Exit after N seconds without receiving.",
-	  F(ping_exit), 0, 1000000000 },
-	{ "ping-timer-rem", "", 0, 0, 0, opt_true,
+	{ "ping", "N", 1, 1, 0, rv_optarg_int_field, "Send a ping after N seconds without sending.",
+	  RV_OPT_FIELD(ping), 0, 1000000000 },
+	{ "ping-restart", "N", 1, 1, 0, rv_optarg_int_field, "Restart after N seconds without receiving.",
+	  RV_OPT_FIELD(ping_restart), 0, 1000000000 },
+	{ "ping-exit", "N", 1, 1, 0, rv_optarg_int_field, "Exit after N seconds without receiving.",
+	  RV_OPT_FIELD(ping_exit), 0, 1000000000 },
+	{ "ping-timer-rem", "", 0, 0, 0, rv_optarg_true_field,
 	  "Run the ping-restart timer only while the peer address is known.",
-	  F(ping_timer_rem) },
+	  RV_OPT_FIELD(ping_timer_rem) },
 	{ "keepalive", "PING TIMEOUT", 2, 2, 0, opt_keepalive,
 	  "Shorthand for --ping PING --ping-restart TIMEOUT." },
 	{ "inactive", "N [BYTES]", 1, 2, 0, opt_inactive,
@@ -703,21 +523,30 @@ static const struct optdef table[] = {
 
 static const size_t table_len = sizeof(table) / sizeof(table[0]);
 
-/* The table entry of the option being applied. */
-static const struct optdef *
-current(const struct optctx *c)
-{
-	return c->def;
-}
-
 /* --- dispatch ---------------------------------------------------------------- */
 
-static const struct optdef *
-lookup(const char *name)
+/* The whole table: this file's part, then options_tls.c's. Entry i's
+ * location is locs[i]. */
+static size_t
+table_size(void)
 {
-	for (size_t i = 0; i < table_len; i++)
-		if (strcmp(table[i].name, name) == 0)
-			return &table[i];
+	return table_len + rv_options_tls_table_len;
+}
+
+static const struct rv_optdef *
+entry(size_t i)
+{
+	return i < table_len ? &table[i] : &rv_options_tls_table[i - table_len];
+}
+
+static const struct rv_optdef *
+lookup(const char *name, size_t *index)
+{
+	for (size_t i = 0; i < table_size(); i++)
+		if (strcmp(entry(i)->name, name) == 0) {
+			*index = i;
+			return entry(i);
+		}
 	return NULL;
 }
 
@@ -745,7 +574,7 @@ distance(const char *a, const char *b)
 }
 
 static int
-unknown(struct optctx *c, const char *name)
+unknown(struct rv_optctx *c, const char *name)
 {
 	const char *best = NULL;
 	size_t bestd = 3;
@@ -758,46 +587,47 @@ unknown(struct optctx *c, const char *name)
 		}
 	for (size_t i = 0; not_yet[i] != NULL; i++)
 		if (strcmp(not_yet[i], name) == 0)
-			return bad(c, "an OpenVPN option that roamvpn does not implement yet");
-	for (size_t i = 0; i < table_len; i++) {
-		size_t d = distance(name, table[i].name);
+			return rv_optarg_bad(c, "an OpenVPN option that roamvpn does not implement yet");
+	for (size_t i = 0; i < table_size(); i++) {
+		size_t d = distance(name, entry(i)->name);
 
 		if (d < bestd) {
 			bestd = d;
-			best = table[i].name;
+			best = entry(i)->name;
 		}
 	}
 	if (best != NULL)
-		return bad(c, "unknown option (did you mean --%s?)", best);
-	return bad(c, "unknown option (see roamvpn --help)");
+		return rv_optarg_bad(c, "unknown option (did you mean --%s?)", best);
+	return rv_optarg_bad(c, "unknown option (see roamvpn --help)");
 }
 
 static int
 apply_line(void *arg, const struct rv_conf_line *l)
 {
-	struct optctx *c = arg, sub = *c;
-	const struct optdef *d;
+	struct rv_optctx *c = arg, sub = *c;
+	const struct rv_optdef *d;
 	int nargs = l->argc - 1, r;
+	size_t i;
 
 	sub.l = l;
-	if ((d = lookup(l->argv[0])) == NULL)
+	if ((d = lookup(l->argv[0], &i)) == NULL)
 		return unknown(&sub, l->argv[0]);
-	if ((d->flags & OPT_CMDLINE) && l->line > 0)
-		return bad(&sub, "allowed only on the command line");
-	if (l->is_inline && !(d->flags & OPT_INLINE))
-		return bad(&sub, "cannot be given as an inline <%s> block", d->name);
+	if ((d->flags & RV_OPT_CMDLINE) && l->line > 0)
+		return rv_optarg_bad(&sub, "allowed only on the command line");
+	if (l->is_inline && !(d->flags & RV_OPT_INLINE))
+		return rv_optarg_bad(&sub, "cannot be given as an inline <%s> block", d->name);
 	if (nargs < d->min || nargs > d->max) {
 		if (d->min == d->max)
-			return bad(&sub, "expects %d argument%s (%s), got %d", d->min,
+			return rv_optarg_bad(&sub, "expects %d argument%s (%s), got %d", d->min,
 			    d->min == 1 ? "" : "s", d->args, nargs);
-		return bad(&sub, "expects %d to %d arguments (%s), got %d", d->min, d->max,
+		return rv_optarg_bad(&sub, "expects %d to %d arguments (%s), got %d", d->min, d->max,
 		    d->args, nargs);
 	}
 	sub.def = d;
 	if ((r = d->fn(&sub, (char **)&l->argv[1], nargs)) != 0)
 		return r;
-	c->o->locs[d - table].file = intern_file(c->o, l->file);
-	c->o->locs[d - table].line = l->line;
+	c->o->locs[i].file = intern_file(c->o, l->file);
+	c->o->locs[i].line = l->line;
 	return 0;
 }
 
@@ -807,7 +637,7 @@ int
 rv_options_init(struct rv_options *o)
 {
 	memset(o, 0, sizeof(*o));
-	o->locs = calloc(table_len, sizeof(*o->locs));
+	o->locs = calloc(table_size(), sizeof(*o->locs));
 	if (o->locs == NULL)
 		return RV_ERR_NOMEM;
 	o->verb = 1;
@@ -821,6 +651,7 @@ rv_options_init(struct rv_options *o)
 	o->keydir = RV_KEYDIR_BIDI;
 	o->replay_window = 64;
 	o->replay_time = 15;
+	rv_options_tls_defaults(o);
 	return 0;
 }
 
@@ -860,9 +691,8 @@ rv_options_clear(struct rv_options *o)
 		free(o->remotes[i].port);
 	}
 	free(o->remotes);
-	free(o->secret.path);
-	if (o->secret.text != NULL)
-		OPENSSL_clear_free(o->secret.text, strlen(o->secret.text));
+	rv_optarg_src_clear(&o->secret);
+	rv_options_tls_clear(o);
 	free(o->cipher);
 	free(o->auth);
 	free_list(o->ignore_unknown, o->nignore_unknown);
@@ -877,7 +707,7 @@ int
 rv_options_parse_argv(struct rv_options *o, int argc, char **argv,
     char err[static RV_OPT_ERRLEN])
 {
-	struct optctx c = { .o = o, .err = err };
+	struct rv_optctx c = { .o = o, .err = err };
 	struct rv_conf_error cerr;
 	int r;
 
@@ -892,7 +722,7 @@ int
 rv_options_parse_text(struct rv_options *o, const char *name, const char *text,
     size_t len, char err[static RV_OPT_ERRLEN])
 {
-	struct optctx c = { .o = o, .err = err, .depth = 1 };
+	struct rv_optctx c = { .o = o, .err = err, .depth = 1 };
 	struct rv_conf_error cerr;
 	int r;
 
@@ -906,10 +736,10 @@ rv_options_parse_text(struct rv_options *o, const char *name, const char *text,
 struct rv_optloc
 rv_options_where(const struct rv_options *o, const char *name)
 {
-	const struct optdef *d = lookup(name);
 	struct rv_optloc none = { NULL, 0 };
+	size_t i;
 
-	return d != NULL ? o->locs[d - table] : none;
+	return lookup(name, &i) != NULL ? o->locs[i] : none;
 }
 
 void
@@ -931,10 +761,10 @@ rv_options_print_help(void)
 {
 	printf("Usage: roamvpn [--config] FILE | roamvpn --option [args] ...\n\n"
 	    "Options use OpenVPN's syntax; in a config file, drop the leading --.\n\n");
-	for (size_t i = 0; i < table_len; i++) {
+	for (size_t i = 0; i < table_size(); i++) {
 		char lhs[64];
 
-		snprintf(lhs, sizeof(lhs), "--%s %s", table[i].name, table[i].args);
-		printf("  %-34s %s\n", lhs, table[i].help);
+		snprintf(lhs, sizeof(lhs), "--%s %s", entry(i)->name, entry(i)->args);
+		printf("  %-34s %s\n", lhs, entry(i)->help);
 	}
 }

@@ -132,6 +132,44 @@ struct rv_options {
 	uint64_t inactive_bytes;
 	int explicit_exit_notify;
 
+	/* TLS mode and client (options_tls.c) */
+	bool tls_client;               /* --tls-client, --client */
+	bool tls_server;               /* --tls-server */
+	bool pull;                     /* --pull, --client */
+	struct rv_keysrc ca, cert, priv_key, pkcs12, dh, crl_verify, extra_certs;
+	struct rv_keysrc tls_auth;     /* --tls-auth FILE [dir] */
+	struct rv_keysrc tls_crypt;
+	struct rv_keysrc askpass;      /* file holding the private key's password */
+	struct rv_keysrc auth_user_pass;
+	bool auth_user_pass_given;
+	bool auth_nocache;
+	char *tls_version_min;
+	bool tls_version_min_or_highest;
+	char *tls_version_max;
+	char *tls_cipher;
+	char *tls_ciphersuites;
+	char *tls_groups;
+	int remote_cert_tls;           /* enum rv_tls_remote_cert (tls.h) */
+	char *verify_x509_name;
+	int verify_x509_type;          /* enum rv_tls_x509_type */
+	int tls_timeout;
+	int hand_window;
+	int tran_window;
+	bool tls_exit;
+	int reneg_sec;
+	int reneg_sec_min;             /* --reneg-sec MAX MIN: a server picks in [MIN, MAX] */
+	uint64_t reneg_bytes;
+	uint64_t reneg_pkts;
+	char *data_ciphers;            /* colon list; default AES-256-GCM:AES-128-GCM:CHACHA20-POLY1305 */
+	char *data_ciphers_fallback;
+	int connect_retry;
+	int connect_retry_max;         /* longest pause between attempts */
+	int connect_retry_attempts;    /* --connect-retry-max: give up after so many, 0 = never */
+	int server_poll_timeout;
+	bool push_peer_info;
+	bool route_nopull;
+	char *auth_retry;              /* none, nointeract, interact */
+
 	/* ignored when unknown (--ignore-unknown-option) */
 	char **ignore_unknown;
 	size_t nignore_unknown;
@@ -148,6 +186,10 @@ struct rv_options {
 	bool has_key;                  /* --secret given: static-key mode */
 	struct rv_key2 key;
 	int keydir;                    /* effective direction of key */
+	int tls_wrap;                  /* enum rv_wrap_mode (wrap.h) */
+	struct rv_key2 tls_wrap_key;   /* --tls-auth / --tls-crypt key */
+	int tls_wrap_dir;              /* tls-auth key direction */
+	char *auth_user, *auth_pass;   /* from --auth-user-pass */
 	bool has_ifconfig;
 	bool ifconfig_is_mask;         /* tap or topology subnet: REMOTE is a netmask */
 	struct in_addr ifc_local;
