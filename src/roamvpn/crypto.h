@@ -24,6 +24,7 @@
 #include "buf.h"
 #include "keyfile.h"
 #include "replay.h"
+#include "wire.h"
 
 enum {
 	RV_CRYPTO_HMAC_MAX = 64,
@@ -36,6 +37,7 @@ enum {
 struct rv_crypto_dir {
 	EVP_CIPHER_CTX *cipher;   /* NULL with cipher none */
 	EVP_MAC_CTX *hmac;        /* NULL with auth none */
+	uint8_t implicit_iv[RV_WIRE_AEAD_IMPLICIT_IV];   /* AEAD: nonce tail */
 };
 
 struct rv_crypto {
@@ -49,7 +51,7 @@ struct rv_crypto {
 	size_t hmac_len;         /* 0 with auth none */
 	struct rv_crypto_dir enc, dec;
 	bool with_pid;           /* packets carry a packet id (not with --no-replay) */
-	/* long-form packet id of the next packet sent */
+	/* packet id of the last packet sealed (0: none yet), and its time */
 	uint32_t send_id;
 	uint32_t send_time;
 };
