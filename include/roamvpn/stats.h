@@ -19,7 +19,10 @@
 	X(TUN_WRITE, "tun-write-failed")                                        \
 	X(LINK_SEND, "link-send-failed")                                        \
 	X(SEAL, "seal-failed")           /* packet ids exhausted, no room */    \
-	X(BAD_OCC, "bad-occ")            /* malformed OCC message */
+	X(BAD_OCC, "bad-occ")            /* malformed OCC message */            \
+	X(NO_KEYS, "no-data-keys")       /* data for a key id we have no keys for */ \
+	X(UNKNOWN_SESSION, "unknown-session") /* control packet of no session */ \
+	X(UNSUPPORTED, "unsupported")    /* tls-crypt-v2, key method 1 */
 
 #define RV_DROP_ENUM_(id, name) RV_DROP_##id,
 enum rv_drop {

@@ -322,26 +322,34 @@ slurp(int fd, char **out, size_t *outlen)
 }
 
 int
-rv_conf_parse_file(const char *path, rv_conf_fn *fn, void *arg, struct rv_conf_error *err)
+rv_conf_read_file(const char *path, char **text, size_t *len, struct rv_conf_error *err)
 {
 	bool is_stdin = strcmp(path, "stdin") == 0;
 	int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-	char *text;
-	size_t len;
 	int r;
 
 	if (fd < 0) {
 		snprintf(err->msg, sizeof(err->msg), "cannot open %s: %s", path, strerror(errno));
 		return RV_ERR_SYSTEM;
 	}
-	r = slurp(fd, &text, &len);
+	r = slurp(fd, text, len);
 	if (!is_stdin)
 		close(fd);
-	if (r != 0) {
+	if (r != 0)
 		snprintf(err->msg, sizeof(err->msg), "cannot read %s: %s", path,
 		    r == RV_ERR_LIMIT ? "file is larger than 1 MiB" : rv_strerror(r));
+	return r;
+}
+
+int
+rv_conf_parse_file(const char *path, rv_conf_fn *fn, void *arg, struct rv_conf_error *err)
+{
+	char *text;
+	size_t len;
+	int r;
+
+	if ((r = rv_conf_read_file(path, &text, &len, err)) != 0)
 		return r;
-	}
 	r = rv_conf_parse_text(path, text, len, fn, arg, err);
 	free(text);
 	return r;

@@ -54,6 +54,11 @@ int rv_conf_parse_text(const char *name, const char *text, size_t len,
 int rv_conf_parse_file(const char *path, rv_conf_fn *fn, void *arg,
     struct rv_conf_error *err);
 
+/* Reads path (or standard input for "stdin") into a fresh NUL-terminated
+ * allocation of *len bytes (at most RV_CONF_MAX_FILE). Returns 0,
+ * RV_ERR_SYSTEM, RV_ERR_LIMIT or RV_ERR_NOMEM with err filled. */
+int rv_conf_read_file(const char *path, char **text, size_t *len, struct rv_conf_error *err);
+
 /* Splits a command line into option lines (OpenVPN rules: "--name" starts an
  * option, following words up to the next "--" are its arguments; a single
  * argument without "--" means "--config ARG"). */

@@ -9,10 +9,12 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 
+#include "client.h"
 #include "clock.h"
 #include "err.h"
 #include "log.h"
@@ -36,7 +38,11 @@ start_exit_notify(struct rv_daemon *d, const char *why)
 		return false;
 	rv_log(RV_LOG_INFO, "%s received, notifying the peer for %d s before exiting", why, n);
 	d->exit_notify_left = n;
-	rv_peer_send_occ(&d->peer, RV_OCC_EXIT);
+	/* With cc-exit negotiated one EXIT message on the control channel says
+	 * it; otherwise an OCC_EXIT data packet every second. */
+	d->exit_via_control = d->client != NULL && rv_client_send_exit(d->client);
+	if (!d->exit_via_control)
+		rv_peer_send_occ(&d->peer, RV_OCC_EXIT);
 	rv_timer_arm(d->ev, &d->exit_timer, rv_event_now(d->ev) + rv_sec(1));
 	return true;
 }
@@ -180,7 +186,8 @@ on_exit_notify(void *arg)
 		rv_daemon_signal(d, RV_SIG_EXIT, "exit-notification");
 		return;
 	}
-	rv_peer_send_occ(&d->peer, RV_OCC_EXIT);
+	if (!d->exit_via_control)
+		rv_peer_send_occ(&d->peer, RV_OCC_EXIT);
 	rv_timer_arm(d->ev, &d->exit_timer, rv_event_now(d->ev) + rv_sec(1));
 }
 
@@ -287,29 +294,21 @@ open_link(struct rv_daemon *d, const struct rv_sockaddr *remote)
 	return 0;
 }
 
-/* Opens the device and gives it its MTU, addresses and routes. */
+/* Gives the device its MTU, addresses and routes. */
 static int
-open_tun(struct rv_daemon *d)
+configure_tun(struct rv_daemon *d, const struct rv_tunconf *tc)
 {
 	const struct rv_options *o = d->o;
 	char err[RV_NETCONF_ERRLEN];
 
-	if (rv_tun_open(&d->tun, o->dev, o->dev_type, o->dev_node, err, sizeof(err)) != 0) {
-		rv_log(RV_LOG_ERR, "%s", err);
-		return RV_ERR_SYSTEM;
-	}
-	rv_log(RV_LOG_INFO, "%s device %s opened", o->dev_type == RV_DEV_TAP ? "TAP" :
-	    o->dev_type == RV_DEV_NULL ? "null" : "TUN", d->tun.name);
-	if (o->dev_type == RV_DEV_NULL)
-		return 0;
-	if (rv_netconf_link_up(d->nc, d->tun.ifindex, o->tun_mtu, o->txqueuelen, err) != 0)
+	if (rv_netconf_link_up(d->nc, d->tun.ifindex, tc->mtu, o->txqueuelen, err) != 0)
 		goto fail;
-	if (o->has_ifconfig && rv_netconf_addr4_add(d->nc, d->tun.ifindex, o->ifc_local,
-	    o->ifconfig_is_mask ? rv_netconf_prefixlen(o->ifc_remote) : 32,
-	    o->ifconfig_is_mask ? NULL : &o->ifc_remote, err) != 0)
+	if (tc->has_ifconfig && rv_netconf_addr4_add(d->nc, d->tun.ifindex, tc->local,
+	    tc->is_mask ? rv_netconf_prefixlen(tc->remote) : 32,
+	    tc->is_mask ? NULL : &tc->remote, err) != 0)
 		goto fail;
-	for (size_t i = 0; i < o->nroutes; i++) {
-		const struct rv_route *rt = &o->routes[i];
+	for (size_t i = 0; i < tc->nroutes; i++) {
+		const struct rv_tunroute *rt = &tc->routes[i];
 
 		if (rv_netconf_route4_add(d->nc, d->tun.ifindex, rt->net,
 		    rv_netconf_prefixlen(rt->mask), rt->has_gw ? &rt->gw : NULL, rt->metric,
@@ -319,8 +318,81 @@ open_tun(struct rv_daemon *d)
 	return 0;
 fail:
 	rv_log(RV_LOG_ERR, "%s", err);
-	rv_tun_close(&d->tun);
 	return RV_ERR_SYSTEM;
+}
+
+int
+rv_daemon_tun_up(struct rv_daemon *d, const struct rv_tunconf *tc)
+{
+	const struct rv_options *o = d->o;
+	char err[RV_NETCONF_ERRLEN];
+	bool fresh = !rv_tun_is_open(&d->tun);
+
+	if (fresh) {
+		if (rv_tun_open(&d->tun, o->dev, o->dev_type, o->dev_node, err,
+		    sizeof(err)) != 0) {
+			rv_log(RV_LOG_ERR, "%s", err);
+			return RV_ERR_SYSTEM;
+		}
+		rv_log(RV_LOG_INFO, "%s device %s opened", o->dev_type == RV_DEV_TAP ? "TAP" :
+		    o->dev_type == RV_DEV_NULL ? "null" : "TUN", d->tun.name);
+	}
+	if (o->dev_type != RV_DEV_NULL) {
+		if (d->nc == NULL && rv_netconf_open(&d->nc, err) != 0) {
+			rv_log(RV_LOG_ERR, "%s", err);
+			return RV_ERR_SYSTEM;
+		}
+		if (configure_tun(d, tc) != 0) {
+			if (fresh)
+				rv_tun_close(&d->tun);
+			return RV_ERR_SYSTEM;
+		}
+	}
+	if (d->tun.fd >= 0 && d->tun.io.fn == NULL &&
+	    rv_event_add(d->ev, &d->tun.io, d->tun.fd, EPOLLIN, on_tun, d) != 0) {
+		rv_log(RV_LOG_ERR, "cannot watch %s: %s", d->tun.name, strerror(errno));
+		return RV_ERR_SYSTEM;
+	}
+	return 0;
+}
+
+/* The device as the options describe it (all but a pulling client). */
+static int
+options_tun_up(struct rv_daemon *d)
+{
+	const struct rv_options *o = d->o;
+	struct rv_tunroute *routes = calloc(o->nroutes + 1, sizeof(*routes));
+	struct rv_tunconf tc = {
+		.mtu = o->tun_mtu,
+		.has_ifconfig = o->has_ifconfig,
+		.is_mask = o->ifconfig_is_mask,
+		.local = o->ifc_local,
+		.remote = o->ifc_remote,
+		.routes = routes,
+		.nroutes = o->nroutes,
+	};
+	int r;
+
+	if (routes == NULL)
+		return RV_ERR_NOMEM;
+	for (size_t i = 0; i < o->nroutes; i++)
+		routes[i] = (struct rv_tunroute){ o->routes[i].net, o->routes[i].mask,
+		    o->routes[i].gw, o->routes[i].has_gw, o->routes[i].metric };
+	r = rv_daemon_tun_up(d, &tc);
+	free(routes);
+	return r;
+}
+
+void
+rv_daemon_up(struct rv_daemon *d)
+{
+	rv_peer_connected(&d->peer);
+	rv_peer_keys_changed(&d->peer);
+	d->carry->failures = 0;
+	if (d->up)
+		return;
+	d->up = true;
+	rv_log(RV_LOG_INFO, "Initialization Sequence Completed");
 }
 
 static int
@@ -337,12 +409,22 @@ setup_io(struct rv_daemon *d)
 	    (r = rv_pktpool_init(&d->tx, RV_LINK_BATCH, slot)) != 0)
 		return r;
 	if (rv_event_add(d->ev, &d->sigio, d->carry->sigfd, EPOLLIN, on_signal, d) != 0 ||
-	    rv_event_add(d->ev, &d->link.io, d->link.fd, EPOLLIN, on_link, d) != 0 ||
-	    (d->tun.fd >= 0 && rv_event_add(d->ev, &d->tun.io, d->tun.fd, EPOLLIN, on_tun,
-	    d) != 0)) {
+	    rv_event_add(d->ev, &d->link.io, d->link.fd, EPOLLIN, on_link, d) != 0) {
 		rv_log(RV_LOG_ERR, "cannot watch descriptors: %s", strerror(errno));
 		return RV_ERR_SYSTEM;
 	}
+	return 0;
+}
+
+/* TLS mode: the peer's sessions start; the tunnel is up once keys exist. */
+static int
+start_tls_mode(struct rv_daemon *d)
+{
+	int r;
+
+	if ((r = rv_client_new(&d->client, d)) != 0 || (r = rv_client_start(d->client)) != 0)
+		return r;
+	rv_timers_start(&d->peer);
 	return 0;
 }
 
@@ -350,7 +432,6 @@ int
 rv_daemon_start(struct rv_daemon *d, const struct rv_options *o, struct rv_carry *carry)
 {
 	struct rv_sockaddr remotes[RV_ADDR_RESOLVE_MAX];
-	char err[RV_NETCONF_ERRLEN];
 	size_t nremotes = 0;
 	int r;
 
@@ -368,24 +449,26 @@ rv_daemon_start(struct rv_daemon *d, const struct rv_options *o, struct rv_carry
 		return r;
 	if ((r = open_link(d, nremotes > 0 ? &remotes[0] : NULL)) != 0)
 		return r;
-	if (carry->have_tun) {
-		/* --persist-tun: the device keeps its addresses and routes. */
-		d->tun = carry->tun;
-		carry->have_tun = false;
-	} else {
-		if (o->dev_type != RV_DEV_NULL && rv_netconf_open(&d->nc, err) != 0) {
-			rv_log(RV_LOG_ERR, "%s", err);
-			return RV_ERR_SYSTEM;
-		}
-		if ((r = open_tun(d)) != 0)
-			return r;
-	}
 	if ((r = setup_io(d)) != 0)
 		return r;
+	if (carry->have_tun) {
+		/* --persist-tun: the device kept its addresses and routes. */
+		d->tun = carry->tun;
+		carry->have_tun = false;
+		d->tun.io.fn = NULL;
+		if (d->tun.fd >= 0 &&
+		    rv_event_add(d->ev, &d->tun.io, d->tun.fd, EPOLLIN, on_tun, d) != 0)
+			return RV_ERR_SYSTEM;
+	} else if (!o->pull && (r = options_tun_up(d)) != 0) {
+		/* A pulling client brings the device up with what the server pushes. */
+		return r;
+	}
 	if ((r = rv_peer_init(&d->peer, d, remotes, nremotes)) != 0) {
 		rv_log(RV_LOG_ERR, "cannot set up the data channel: %s", rv_strerror(r));
 		return r;
 	}
+	if (d->peer.tls)
+		return start_tls_mode(d);
 	rv_crypto_resume_pid(&d->peer.crypto, carry->send_id, carry->send_time);
 	if (d->peer.encrypted)
 		rv_log(RV_LOG_NOTICE, "Static key: cipher %s, auth %s, key direction %s",
@@ -396,7 +479,7 @@ rv_daemon_start(struct rv_daemon *d, const struct rv_options *o, struct rv_carry
 		    "unauthenticated");
 	rv_log(RV_LOG_NOTICE, "Local Options String: '%s'", d->peer.occ_local);
 	rv_timers_start(&d->peer);
-	rv_log(RV_LOG_INFO, "Initialization Sequence Completed");
+	rv_daemon_up(d);
 	return 0;
 }
 
@@ -427,6 +510,8 @@ rv_daemon_stop(struct rv_daemon *d, bool keep_tun)
 {
 	if (d->ev != NULL) {
 		rv_timer_disarm(d->ev, &d->exit_timer);
+		rv_client_free(d->client);
+		d->client = NULL;
 		if (d->peer.d != NULL) {
 			d->carry->send_id = d->peer.crypto.send_id;
 			d->carry->send_time = d->peer.crypto.send_time;

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <netinet/in.h>
 
 #include "event.h"
 #include "link.h"
@@ -27,6 +28,24 @@ enum rv_sig {
 	RV_SIG_RELOAD,     /* SIGHUP: re-read the configuration and restart */
 };
 
+/* A device configuration: from the options, or pushed by a server. */
+struct rv_tunroute {
+	struct in_addr net, mask, gw;
+	bool has_gw;
+	int metric;                 /* -1 = none */
+};
+
+struct rv_tunconf {
+	int mtu;
+	bool has_ifconfig;
+	bool is_mask;               /* remote is a netmask (tap, topology subnet) */
+	struct in_addr local, remote;
+	const struct rv_tunroute *routes;
+	size_t nroutes;
+};
+
+struct rv_client;
+
 /* What survives from one run to the next. */
 struct rv_carry {
 	int sigfd;                  /* signals, for the whole process */
@@ -37,6 +56,7 @@ struct rv_carry {
 	 * starting in the same second as the last one would otherwise reuse
 	 * (id, time) pairs the peer has seen and be refused as replays. */
 	uint32_t send_id, send_time;
+	unsigned failures;          /* TLS client: failed attempts in a row */
 };
 
 struct rv_daemon {
@@ -47,6 +67,7 @@ struct rv_daemon {
 	struct rv_link link;
 	struct rv_netconf *nc;
 	struct rv_peer peer;
+	struct rv_client *client;   /* TLS mode: the peer's sessions */
 	struct rv_pktpool rx, tx;
 	size_t headroom;            /* bytes kept in front of a device packet */
 	unsigned tx_queued, tx_done;/* tx slots waiting for the socket */
@@ -55,6 +76,8 @@ struct rv_daemon {
 	enum rv_sig sig;
 	const char *sig_reason;
 	int exit_notify_left;       /* --explicit-exit-notify countdown */
+	bool exit_via_control;      /* the EXIT control message went out instead */
+	bool up;                    /* "Initialization Sequence Completed" logged */
 	struct rv_timer exit_timer;
 	size_t tun_read_max;        /* largest device packet read */
 	struct rv_ratelimit io_rl;
@@ -75,6 +98,14 @@ enum rv_sig rv_daemon_run(struct rv_daemon *d);
 /* Tears the run down. With keep_tun the device goes back into the carry
  * instead of being closed. */
 void rv_daemon_stop(struct rv_daemon *d, bool keep_tun);
+
+/* Opens (unless --persist-tun kept one) and configures the device. Returns
+ * 0 or an RV_ERR_* after logging why. */
+int rv_daemon_tun_up(struct rv_daemon *d, const struct rv_tunconf *tc);
+
+/* Logs "Initialization Sequence Completed" (once per run) and notes the
+ * success for the TLS client's retry back-off. */
+void rv_daemon_up(struct rv_daemon *d);
 
 /* Ends the current run with s (first reason wins, except that an exit
  * overrides a restart). */

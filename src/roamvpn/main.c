@@ -121,6 +121,20 @@ shuffle_remotes(struct rv_options *o)
 	}
 }
 
+/* A TLS client's pause before the next attempt: --connect-retry seconds,
+ * doubled for every attempt beyond the fifth on one remote, at most
+ * --connect-retry MAX (openvpn's back-off). */
+static int
+retry_pause(const struct rv_options *o, unsigned failures)
+{
+	unsigned per_remote = failures / (o->nremotes > 0 ? (unsigned)o->nremotes : 1);
+	long pause = o->connect_retry;
+
+	for (unsigned i = 5; i < per_remote && pause < o->connect_retry_max; i++)
+		pause *= 2;
+	return (int)(pause > o->connect_retry_max ? o->connect_retry_max : pause);
+}
+
 /* Waits up to secs for a signal; returns true if it asks to exit. */
 static bool
 pause_for(int sigfd, int secs)
@@ -209,6 +223,21 @@ run(struct rv_options *o, int argc, char **argv)
 		rv_daemon_stop(&d, o->persist_tun);
 		if (sig == RV_SIG_RESTART && o->nremotes > 1)
 			carry.remote_index++;
+		if (sig == RV_SIG_RESTART && o->tls_client) {
+			/* A client that did not get through counts a failure. */
+			if (++carry.failures > 0 && o->connect_retry_attempts > 0 &&
+			    carry.failures >= (unsigned)o->connect_retry_attempts *
+			    (o->nremotes > 0 ? (unsigned)o->nremotes : 1)) {
+				rv_log(RV_LOG_ERR, "giving up after %u attempts (--connect-retry-max)",
+				    carry.failures);
+				status = 1;
+				break;
+			}
+			rv_log(RV_LOG_INFO, "Restart pause, %d second(s)",
+			    retry_pause(o, carry.failures));
+			if (pause_for(carry.sigfd, retry_pause(o, carry.failures)))
+				break;
+		}
 		if (sig == RV_SIG_RELOAD) {
 			if (load_options(&fresh, argc, argv, err) != 0) {
 				rv_log(RV_LOG_ERR, "%s", err);

@@ -10,11 +10,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
+#include "conf.h"
 #include "crypto.h"
 #include "err.h"
 #include "keyfile.h"
 #include "log.h"
 #include "wire.h"
+#include "wrap.h"
 
 static int bad(const struct rv_options *o, char *err, const char *option,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -202,8 +206,9 @@ check_crypto(struct rv_options *o, char *err)
 	const char *which;
 
 	if (!o->has_key) {
-		if (given(o, "cipher") || given(o, "auth"))
-			rv_log(RV_LOG_WARN, "--cipher and --auth have no effect without --secret");
+		if ((given(o, "cipher") || given(o, "auth")) && !o->tls_client && !o->tls_server)
+			rv_log(RV_LOG_WARN, "--cipher and --auth have no effect without --secret "
+			    "or TLS mode");
 		return 0;
 	}
 	if (rv_crypto_check_static(o->cipher, o->auth, &which, cerr) != 0)
@@ -232,6 +237,152 @@ default_port(struct rv_options *o, char **port, char *err)
 	return 0;
 }
 
+/* The mode: static key, TLS (one role), or neither. */
+static int
+check_mode(struct rv_options *o, char *err)
+{
+	if (o->tls_client && o->tls_server)
+		return bad(o, err, "tls-server", "cannot be combined with --tls-client");
+	if ((o->tls_client || o->tls_server) && (o->secret.path != NULL || o->secret.text != NULL))
+		return bad(o, err, "secret", "static-key mode cannot be combined with --tls-%s",
+		    o->tls_client ? "client" : "server");
+	if (o->pull && !o->tls_client)
+		return bad(o, err, "pull", "needs --tls-client (or use --client)");
+	if (o->pull && o->nremotes == 0)
+		return bad(o, err, "client", "a client needs a --remote");
+	return 0;
+}
+
+/* Reads a file or inline block into a fresh string. */
+static int
+read_src(const struct rv_options *o, const struct rv_keysrc *ks, const char *option,
+    char **out, char *err)
+{
+	struct rv_conf_error cerr;
+	size_t len;
+
+	if (ks->text != NULL)
+		*out = strdup(ks->text);
+	else if (rv_conf_read_file(ks->path, out, &len, &cerr) != 0)
+		return bad(o, err, option, "%s", cerr.msg);
+	if (*out == NULL)
+		return bad(o, err, option, "out of memory");
+	return 0;
+}
+
+/* --auth-user-pass: the username on the first line, the password on the
+ * second. */
+static int
+check_auth_user_pass(struct rv_options *o, char *err)
+{
+	char *text = NULL, *nl, *user, *pass;
+	int r = 0;
+
+	if (!o->auth_user_pass_given)
+		return 0;
+	if ((r = read_src(o, &o->auth_user_pass, "auth-user-pass", &text, err)) != 0)
+		return r;
+	user = text;
+	nl = strchr(user, '\n');
+	pass = nl != NULL ? nl + 1 : NULL;
+	if (nl != NULL)
+		*nl = '\0';
+	if (pass != NULL && (nl = strchr(pass, '\n')) != NULL)
+		*nl = '\0';
+	user[strcspn(user, "\r")] = '\0';
+	if (pass != NULL)
+		pass[strcspn(pass, "\r")] = '\0';
+	if (*user == '\0' || pass == NULL)
+		r = bad(o, err, "auth-user-pass", "needs the username on the first line and the "
+		    "password on the second");
+	else if ((o->auth_user = strdup(user)) == NULL || (o->auth_pass = strdup(pass)) == NULL)
+		r = bad(o, err, "auth-user-pass", "out of memory");
+	OPENSSL_clear_free(text, strlen(text) + (pass != NULL ? strlen(pass) + 1 : 0));
+	return r;
+}
+
+/* --tls-auth / --tls-crypt: read the static key for the control channel. */
+static int
+check_tls_wrap(struct rv_options *o, char *err)
+{
+	const struct rv_keysrc *ks = o->tls_auth.path != NULL || o->tls_auth.text != NULL ?
+	    &o->tls_auth : &o->tls_crypt;
+	const char *name = ks == &o->tls_auth ? "tls-auth" : "tls-crypt";
+	char kerr[RV_OPT_ERRLEN];
+	const struct rv_key *s, *r;
+	int ret;
+
+	if (ks->path == NULL && ks->text == NULL)
+		return 0;
+	if (ks == &o->tls_auth && (o->tls_crypt.path != NULL || o->tls_crypt.text != NULL))
+		return bad(o, err, "tls-crypt", "cannot be combined with --tls-auth");
+	ret = ks->text != NULL ? rv_keyfile_parse(name, ks->text, strlen(ks->text),
+	    &o->tls_wrap_key, kerr, sizeof(kerr)) :
+	    rv_keyfile_read(ks->path, &o->tls_wrap_key, kerr, sizeof(kerr));
+	if (ret != 0)
+		return bad(o, err, name, "%s", kerr);
+	o->tls_wrap = ks == &o->tls_auth ? RV_WRAP_AUTH : RV_WRAP_CRYPT;
+	o->tls_wrap_dir = ks->direction != RV_KEYDIR_BIDI ? ks->direction : o->key_direction;
+	if (o->tls_wrap == RV_WRAP_CRYPT && o->tls_wrap_key.n < 2)
+		return bad(o, err, name, "needs a 2048-bit key (two keys)");
+	if (o->tls_wrap == RV_WRAP_AUTH && rv_key2_select(&o->tls_wrap_key, o->tls_wrap_dir, &s,
+	    &r) != 0)
+		return bad(o, err, name, "the key holds a single key, which cannot be used with a "
+		    "key direction");
+	return 0;
+}
+
+/* --data-ciphers (and the fallback) name ciphers the data channel can use. */
+static int
+check_data_ciphers(struct rv_options *o, char *err)
+{
+	char cerr[RV_CRYPTO_ERRLEN], *list, *save = NULL;
+	const char *which;
+	int r = 0;
+
+	if (o->data_ciphers == NULL &&
+	    (o->data_ciphers = strdup("AES-256-GCM:AES-128-GCM:CHACHA20-POLY1305")) == NULL)
+		return bad(o, err, "data-ciphers", "out of memory");
+	if ((list = strdup(o->data_ciphers)) == NULL)
+		return bad(o, err, "data-ciphers", "out of memory");
+	for (char *c = strtok_r(list, ":", &save); c != NULL && r == 0;
+	    c = strtok_r(NULL, ":", &save))
+		if (rv_crypto_check_tls(c, o->auth, &which, cerr) != 0)
+			r = bad(o, err, strcmp(which, "auth") == 0 ? "auth" : "data-ciphers", "%s",
+			    cerr);
+	free(list);
+	if (r == 0 && o->data_ciphers_fallback != NULL &&
+	    rv_crypto_check_tls(o->data_ciphers_fallback, o->auth, &which, cerr) != 0)
+		r = bad(o, err, "data-ciphers-fallback", "%s", cerr);
+	return r;
+}
+
+static int
+check_tls(struct rv_options *o, char *err)
+{
+	bool has_cert = o->cert.path != NULL || o->cert.text != NULL;
+	bool has_key = o->priv_key.path != NULL || o->priv_key.text != NULL;
+	bool has_p12 = o->pkcs12.path != NULL || o->pkcs12.text != NULL;
+	int r;
+
+	if (!o->tls_client && !o->tls_server)
+		return 0;
+	if (o->ca.path == NULL && o->ca.text == NULL && !has_p12)
+		return bad(o, err, o->tls_client ? "tls-client" : "tls-server", "TLS mode needs "
+		    "--ca (the certificate authority that signed the peer's certificate)");
+	if (has_cert != has_key)
+		return bad(o, err, has_cert ? "cert" : "key", "--cert and --key go together");
+	if (!has_cert && !has_p12 && !(o->tls_client && o->auth_user_pass_given))
+		return bad(o, err, o->tls_client ? "tls-client" : "tls-server", "TLS mode needs "
+		    "--cert and --key (or --pkcs12)");
+	if ((r = check_tls_wrap(o, err)) != 0 || (r = check_auth_user_pass(o, err)) != 0 ||
+	    (r = check_data_ciphers(o, err)) != 0)
+		return r;
+	if (o->auth_retry != NULL && strcmp(o->auth_retry, "interact") == 0)
+		return bad(o, err, "auth-retry", "roamvpn does not prompt: use none or nointeract");
+	return 0;
+}
+
 int
 rv_options_check(struct rv_options *o, char err[static RV_OPT_ERRLEN])
 {
@@ -247,13 +398,14 @@ rv_options_check(struct rv_options *o, char err[static RV_OPT_ERRLEN])
 	if ((r = default_port(o, &o->lport, err)) != 0 ||
 	    (r = default_port(o, &o->rport, err)) != 0)
 		return r;
-	if ((r = check_keepalive(o, err)) != 0 || (r = check_dev(o, err)) != 0 ||
-	    (r = check_ifconfig(o, err)) != 0)
+	if ((r = check_mode(o, err)) != 0 || (r = check_keepalive(o, err)) != 0 ||
+	    (r = check_dev(o, err)) != 0 || (r = check_ifconfig(o, err)) != 0)
 		return r;
 	for (size_t i = 0; i < o->nroutes; i++)
 		if ((r = check_route(o, &o->routes[i], err)) != 0)
 			return r;
-	if ((r = check_secret(o, err)) != 0 || (r = check_crypto(o, err)) != 0)
+	if ((r = check_secret(o, err)) != 0 || (r = check_crypto(o, err)) != 0 ||
+	    (r = check_tls(o, err)) != 0)
 		return r;
 	if (o->nremotes == 0 && o->ping_timer_rem)
 		rv_log(RV_LOG_INFO, "--ping-timer-rem: the ping-restart timer waits for the "

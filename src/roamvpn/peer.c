@@ -10,10 +10,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "client.h"
+#include "ctlpkt.h"
 #include "clock.h"
 #include "daemon.h"
 #include "err.h"
 #include "mss.h"
+#include "ncp.h"
 #include "ping.h"
 
 enum { SCRATCH_SIZE = 512, SCRATCH_HEADROOM = 128 };
@@ -44,56 +47,51 @@ rv_peer_drop(struct rv_peer *p, enum rv_drop why, const struct rv_sockaddr *from
 	    rv_peer_drop_name(why), detail != NULL ? ": " : "", detail != NULL ? detail : "");
 }
 
-/* The options string of this peer (OCC), from the configuration. openvpn
- * counts 32 bytes more link MTU on tap devices (its TAP_MTU_EXTRA). */
+/* The options string of this peer (OCC), from the configuration. */
 static void
 build_occ(struct rv_peer *p)
 {
-	const struct rv_options *o = p->d->o;
-	char net[INET_ADDRSTRLEN];
-	struct in_addr n = { o->ifc_local.s_addr & o->ifc_remote.s_addr };
-	struct rv_occ_params op = {
-		.tap = o->dev_type == RV_DEV_TAP,
-		.null_dev = o->dev_type == RV_DEV_NULL,
-		.tun_mtu = o->tun_mtu,
-		.link_mtu = o->tun_mtu + (int)rv_crypto_overhead(&p->crypto) +
-		    (o->dev_type == RV_DEV_TAP ? 32 : 0),
-		.ifconfig = o->has_ifconfig,
-		.ifconfig_subnet = o->ifconfig_is_mask,
-		.ifconfig_local = o->ifconfig_is_mask ? net : o->ifconfig_local,
-		.ifconfig_remote = o->ifconfig_remote,
-		.keydir = o->keydir,
-		.cipher = p->crypto.cipher_name,
-		.auth = p->crypto.auth_name,
-		.keysize = (int)p->crypto.key_len * 8,
-		.no_replay = o->no_replay,
-		.secret = p->encrypted,
-	};
-
-	inet_ntop(AF_INET, &n, net, sizeof(net));
-	rv_occ_options_string(&op, false, p->occ_local);
-	rv_occ_options_string(&op, true, p->occ_remote);
+	rv_ncp_options_string(p->d->o, p->encrypted ? &p->crypto : NULL, p->occ_local,
+	    p->occ_remote);
 }
 
-/* --mssfix limits from the link family and the crypto overhead. */
+/* --mssfix limits from the link family and the data channel's overhead:
+ * the static key, or in TLS mode the key data goes out with (until there
+ * is one, the limits stay as they are). */
 static void
 set_mss(struct rv_peer *p)
 {
 	const struct rv_options *o = p->d->o;
 	const struct rv_crypto *c = &p->crypto;
-	struct rv_mss_overhead ov = {
-		.outer = rv_addr_family(&p->remote) == AF_INET6 ? RV_WIRE_UDP6_OVERHEAD :
-		    RV_WIRE_UDP4_OVERHEAD,
-		.fixed = c->hmac_len + c->iv_len,
-		.block = c->block_len,
-		/* openvpn counts its 32-byte tap allowance against the MSS too:
-		 * 1327 instead of 1359 for AES-256-CBC/SHA256 (measured). */
-		.inner = (p->encrypted && p->crypto.with_pid ? RV_WIRE_PID_LONG_LEN : 0) +
-		    (o->dev_type == RV_DEV_TAP ? 32 : 0),
-	};
+	struct rv_keystate *ks = NULL;
+	size_t hdr = 0, pid;
+	uint32_t peer_id;
+	struct rv_mss_overhead ov;
 
+	if (p->tls) {
+		if (p->d->client == NULL || (ks = rv_client_send_key(p->d->client)) == NULL)
+			return;
+		c = &ks->crypto;
+		hdr = rv_client_data_v2(p->d->client, &peer_id) ? 4 : 1;
+	}
+	pid = !p->encrypted && !p->tls ? 0 : p->tls ? RV_WIRE_PID_LEN :
+	    c->with_pid ? RV_WIRE_PID_LONG_LEN : 0;
+	ov.outer = rv_addr_family(&p->remote) == AF_INET6 ? RV_WIRE_UDP6_OVERHEAD :
+	    RV_WIRE_UDP4_OVERHEAD;
+	/* AEAD: header, packet id and tag outside the cipher, nothing inside. */
+	ov.fixed = hdr + (c->aead ? RV_WIRE_PID_LEN + RV_WIRE_AEAD_TAG : c->hmac_len + c->iv_len);
+	ov.block = c->aead ? 1 : c->block_len;
+	/* openvpn counts its 32-byte tap allowance against the MSS too:
+	 * 1327 instead of 1359 for AES-256-CBC/SHA256 (measured). */
+	ov.inner = (c->aead ? 0 : pid) + (o->dev_type == RV_DEV_TAP ? 32 : 0);
 	p->mss4 = rv_mss_limit(o->mssfix, o->mssfix_mode, &ov, o->tun_mtu, 20);
 	p->mss6 = rv_mss_limit(o->mssfix, o->mssfix_mode, &ov, o->tun_mtu, 40);
+}
+
+void
+rv_peer_keys_changed(struct rv_peer *p)
+{
+	set_mss(p);
 }
 
 int
@@ -113,6 +111,12 @@ rv_peer_init(struct rv_peer *p, struct rv_daemon *d, const struct rv_sockaddr *a
 	if (p->nallowed > 0)
 		p->remote = p->allowed[0];
 	p->encrypted = o->has_key;
+	p->tls = o->tls_client || o->tls_server;
+	p->ping = o->ping;
+	p->ping_restart = o->ping_restart;
+	/* A pulling client restarts after 120 s of silence until pushed otherwise. */
+	if (o->pull && p->ping_restart == 0 && o->ping_exit == 0)
+		p->ping_restart = RV_WIRE_PRE_PULL_PING_RESTART;
 	if (p->encrypted) {
 		if ((r = rv_key2_select(&o->key, o->keydir, &send, &recv)) != 0 ||
 		    (r = rv_crypto_init_static(&p->crypto, o->cipher, o->auth, send, recv)) != 0)
@@ -145,8 +149,8 @@ rv_peer_clear(struct rv_peer *p)
 	memset(p, 0, sizeof(*p));
 }
 
-static bool
-is_allowed(const struct rv_peer *p, const struct rv_sockaddr *from)
+bool
+rv_peer_allows(const struct rv_peer *p, const struct rv_sockaddr *from)
 {
 	if (p->float_ok || p->nallowed == 0)
 		return true;
@@ -164,7 +168,7 @@ rv_peer_set_remote(struct rv_peer *p, const struct rv_sockaddr *to)
 
 	if (had && rv_addr_equal(&p->remote, to))
 		return;
-	if (!is_allowed(p, to))
+	if (!rv_peer_allows(p, to))
 		return;
 	if (had)
 		rv_log(RV_LOG_INFO, "peer address changed: %s -> %s", rv_addr_fmt(&p->remote, a),
@@ -172,6 +176,38 @@ rv_peer_set_remote(struct rv_peer *p, const struct rv_sockaddr *to)
 	p->remote = *to;
 	if (!had || rv_addr_family(&p->remote) != rv_addr_family(to))
 		set_mss(p);
+}
+
+/* Seals a payload with the static key, or in TLS mode with the key data
+ * goes out with. Counts the drop on failure. */
+static int
+seal(struct rv_peer *p, struct rv_buf *b)
+{
+	struct rv_keystate *ks;
+	uint32_t peer_id = 0;
+	size_t len = rv_buf_len(b);
+	bool v2;
+	int r;
+
+	if (p->tls) {
+		if ((ks = rv_client_send_key(p->d->client)) == NULL) {
+			rv_peer_drop(p, RV_DROP_NO_KEYS, NULL, "no data channel keys yet");
+			return RV_ERR_AGAIN;
+		}
+		v2 = rv_client_data_v2(p->d->client, &peer_id);
+		r = rv_crypto_seal_data(&ks->crypto, b, ks->key_id, v2, peer_id);
+		if (r == 0) {
+			ks->bytes += len;
+			ks->packets++;
+			if (rv_crypto_send_id(&ks->crypto) >= RV_WIRE_PID_RENEG)
+				rv_client_renegotiate(p->d->client, "packet id limit");
+		}
+	} else {
+		r = p->encrypted ? rv_crypto_seal(&p->crypto, b) : 0;
+	}
+	if (r != 0)
+		rv_peer_drop(p, RV_DROP_SEAL, NULL, rv_strerror(r));
+	return r;
 }
 
 int
@@ -185,10 +221,8 @@ rv_peer_seal(struct rv_peer *p, struct rv_buf *b)
 		return RV_ERR_AGAIN;
 	}
 	rv_mss_clamp(b, p->d->o->dev_type == RV_DEV_TAP, p->mss4, p->mss6);
-	if (p->encrypted && (r = rv_crypto_seal(&p->crypto, b)) != 0) {
-		rv_peer_drop(p, RV_DROP_SEAL, NULL, rv_strerror(r));
+	if ((r = seal(p, b)) != 0)
 		return r;
-	}
 	rv_timers_data_sent(p);
 	return 0;
 }
@@ -251,44 +285,108 @@ handle_occ(struct rv_peer *p, struct rv_pkt *pkt)
 	}
 }
 
+void
+rv_peer_connected(struct rv_peer *p)
+{
+	char a[RV_ADDRSTRLEN];
+
+	if (p->connected)
+		return;
+	p->connected = true;
+	rv_log(RV_LOG_INFO, "Peer Connection Initiated with %s", rv_addr_fmt(&p->remote, a));
+}
+
+static bool
+replay_ok(struct rv_peer *p, struct rv_replay *r, const struct rv_pid *pid,
+    const struct rv_pkt *pkt)
+{
+	char detail[64];
+
+	if (rv_replay_accept(r, pid, rv_event_now(p->d->ev) / RV_NSEC_PER_SEC, NULL) == 0)
+		return true;
+	snprintf(detail, sizeof(detail), "packet id %u, time %u", pid->id, pid->time);
+	rv_peer_drop(p, RV_DROP_REPLAY, &pkt->addr, detail);
+	return false;
+}
+
+/* Static-key mode: source, HMAC and decryption, replay window; then the
+ * peer may move (--float). */
+static enum rv_rx
+open_static(struct rv_peer *p, struct rv_pkt *pkt)
+{
+	struct rv_pid pid = { 0, 0 };
+	int r;
+
+	if (!rv_peer_allows(p, &pkt->addr)) {
+		rv_peer_drop(p, RV_DROP_SOURCE, &pkt->addr, "not a --remote address (see --float)");
+		return RV_RX_DROP;
+	}
+	if (p->encrypted) {
+		if ((r = rv_crypto_open(&p->crypto, &pkt->buf, &pid)) != 0) {
+			rv_peer_drop(p, open_error(r), &pkt->addr, rv_strerror(r));
+			return RV_RX_DROP;
+		}
+		if (!replay_ok(p, &p->replay, &pid, pkt))
+			return RV_RX_DROP;
+	}
+	/* Authenticated and fresh: only now may the peer's address move. */
+	rv_peer_set_remote(p, &pkt->addr);
+	rv_peer_connected(p);
+	return RV_RX_DELIVER;
+}
+
+/* TLS mode: control packets go to the sessions; data packets must come from
+ * the session's address and open with the keys of their key id. */
+static enum rv_rx
+open_tls(struct rv_peer *p, struct rv_pkt *pkt)
+{
+	struct rv_pid pid = { 0, 0 };
+	struct rv_keystate *ks;
+	uint8_t first, op;
+	int r;
+
+	if (rv_buf_peek_u8(&pkt->buf, 0, &first) != 0) {
+		rv_peer_drop(p, RV_DROP_MALFORMED, &pkt->addr, "empty datagram");
+		return RV_RX_DROP;
+	}
+	op = rv_ctlpkt_opcode(first);
+	if (op != RV_OP_DATA_V1 && op != RV_OP_DATA_V2) {
+		rv_client_control(p->d->client, pkt);
+		return RV_RX_CONSUMED;
+	}
+	if (!rv_addr_is_set(&p->remote) || !rv_addr_equal(&p->remote, &pkt->addr)) {
+		rv_peer_drop(p, RV_DROP_SOURCE, &pkt->addr, "data from outside the TLS session");
+		return RV_RX_DROP;
+	}
+	if ((ks = rv_client_recv_key(p->d->client, rv_ctlpkt_key_id(first))) == NULL) {
+		rv_peer_drop(p, RV_DROP_NO_KEYS, &pkt->addr, "no keys for this key id");
+		return RV_RX_DROP;
+	}
+	if ((r = rv_crypto_open_data(&ks->crypto, &pkt->buf, &pid)) != 0) {
+		rv_peer_drop(p, open_error(r), &pkt->addr, rv_strerror(r));
+		return RV_RX_DROP;
+	}
+	if (!replay_ok(p, &ks->replay, &pid, pkt))
+		return RV_RX_DROP;
+	ks->bytes += rv_buf_len(&pkt->buf);
+	ks->packets++;
+	return RV_RX_DELIVER;
+}
+
 enum rv_rx
 rv_peer_receive(struct rv_peer *p, struct rv_pkt *pkt)
 {
-	struct rv_pid pid = { 0, 0 };
-	char a[RV_ADDRSTRLEN];
-	int r;
+	enum rv_rx rx;
 
 	if (pkt->truncated) {
 		rv_peer_drop(p, RV_DROP_OVERSIZE, &pkt->addr, NULL);
 		return RV_RX_DROP;
 	}
-	if (!is_allowed(p, &pkt->addr)) {
-		rv_peer_drop(p, RV_DROP_SOURCE, &pkt->addr, "not a --remote address (see --float)");
-		return RV_RX_DROP;
-	}
-	if (p->encrypted) {
-		uint64_t now = rv_event_now(p->d->ev) / RV_NSEC_PER_SEC;
-
-		if ((r = rv_crypto_open(&p->crypto, &pkt->buf, &pid)) != 0) {
-			rv_peer_drop(p, open_error(r), &pkt->addr, rv_strerror(r));
-			return RV_RX_DROP;
-		}
-		if (rv_replay_accept(&p->replay, &pid, now, NULL) != 0) {
-			char detail[64];
-
-			snprintf(detail, sizeof(detail), "packet id %u, time %u", pid.id, pid.time);
-			rv_peer_drop(p, RV_DROP_REPLAY, &pkt->addr, detail);
-			return RV_RX_DROP;
-		}
-	}
-	/* Authenticated and fresh: only now may the peer's address move. */
-	rv_peer_set_remote(p, &pkt->addr);
+	rx = p->tls ? open_tls(p, pkt) : open_static(p, pkt);
+	if (rx != RV_RX_DELIVER)
+		return rx;
 	p->auth_rx_bytes += rv_buf_len(&pkt->buf);
 	rv_timers_data_received(p);
-	if (!p->connected) {
-		p->connected = true;
-		rv_log(RV_LOG_INFO, "Peer Connection Initiated with %s", rv_addr_fmt(&pkt->addr, a));
-	}
 	if (rv_ping_is_keepalive(&pkt->buf)) {
 		p->pings_rx++;
 		return RV_RX_CONSUMED;
@@ -308,17 +406,23 @@ rv_peer_receive(struct rv_peer *p, struct rv_pkt *pkt)
 static void
 send_scratch(struct rv_peer *p, struct rv_buf *b)
 {
-	if (!rv_addr_is_set(&p->remote))
+	if (!rv_addr_is_set(&p->remote) || seal(p, b) != 0)
 		return;
-	if (p->encrypted && rv_crypto_seal(&p->crypto, b) != 0) {
-		rv_peer_drop(p, RV_DROP_SEAL, NULL, "keepalive or OCC message");
-		return;
-	}
 	if (rv_link_send_buf(&p->d->link, b, &p->remote) != 0) {
 		rv_peer_drop(p, RV_DROP_LINK_SEND, &p->remote, "keepalive or OCC message");
 		return;
 	}
 	rv_timers_data_sent(p);
+}
+
+void
+rv_peer_apply_keepalive(struct rv_peer *p, int ping, int ping_restart)
+{
+	if (ping >= 0)
+		p->ping = ping;
+	if (ping_restart >= 0)
+		p->ping_restart = ping_restart;
+	rv_timers_keepalive_changed(p);
 }
 
 void

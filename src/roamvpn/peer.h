@@ -36,6 +36,8 @@ struct rv_peer {
 	bool float_ok;                        /* --float */
 	bool connected;                       /* an authenticated packet has arrived */
 	bool encrypted;                       /* static key configured */
+	bool tls;                             /* TLS mode: keys in d->client */
+	int ping, ping_restart;               /* in effect: configured or pushed */
 	struct rv_crypto crypto;
 	struct rv_replay replay;
 	struct rv_timers timers;
@@ -72,6 +74,19 @@ enum rv_rx rv_peer_receive(struct rv_peer *p, struct rv_pkt *pkt);
 
 /* The one place a peer's address changes; see above. */
 void rv_peer_set_remote(struct rv_peer *p, const struct rv_sockaddr *to);
+
+/* True if packets from addr may be accepted (OpenVPN's --float rule:
+ * --float, no --remote, or a --remote address). */
+bool rv_peer_allows(const struct rv_peer *p, const struct rv_sockaddr *addr);
+
+/* The peer is authenticated: logs "Peer Connection Initiated" once. */
+void rv_peer_connected(struct rv_peer *p);
+
+/* The data keys changed (TLS mode): recomputes the --mssfix limits. */
+void rv_peer_keys_changed(struct rv_peer *p);
+
+/* Pushed keepalive (ping, ping-restart; -1 = keep what is set). */
+void rv_peer_apply_keepalive(struct rv_peer *p, int ping, int ping_restart);
 
 /* Sends a keepalive / an OCC message of type. */
 void rv_peer_send_ping(struct rv_peer *p);

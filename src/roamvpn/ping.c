@@ -96,14 +96,28 @@ rv_occ_options_string(const struct rv_occ_params *p, bool remote,
 		snprintf(tmp, sizeof(tmp), ",keydir %d", kd);
 		rv_buf_put_str(&b, tmp);
 	}
-	snprintf(tmp, sizeof(tmp), ",cipher %s,auth %s,keysize %d",
-	    strcmp(p->cipher, "none") == 0 ? "[null-cipher]" : p->cipher,
+	if (!p->hide_cipher) {
+		snprintf(tmp, sizeof(tmp), ",cipher %s",
+		    strcmp(p->cipher, "none") == 0 ? "[null-cipher]" : p->cipher);
+		rv_buf_put_str(&b, tmp);
+	}
+	snprintf(tmp, sizeof(tmp), ",auth %s,keysize %d",
 	    strcmp(p->auth, "none") == 0 ? "[null-digest]" : p->auth, p->keysize);
 	rv_buf_put_str(&b, tmp);
 	if (p->secret)
 		rv_buf_put_str(&b, ",secret");
 	if (p->no_replay)
 		rv_buf_put_str(&b, ",no-replay");
+	if (p->tls_auth)
+		rv_buf_put_str(&b, ",tls-auth");
+	if (p->tls_role != NULL) {
+		/* The peer has the other role. */
+		const char *role = !remote ? p->tls_role :
+		    strcmp(p->tls_role, "tls-client") == 0 ? "tls-server" : "tls-client";
+
+		snprintf(tmp, sizeof(tmp), ",key-method 2,%s", role);
+		rv_buf_put_str(&b, tmp);
+	}
 	rv_buf_put_u8(&b, '\0');
 	out[RV_WIRE_OCC_STRING_MAX - 1] = '\0';
 }

@@ -46,6 +46,9 @@ struct rv_occ_params {
 	int keysize;                /* bits */
 	bool no_replay;
 	bool secret;                /* static-key mode */
+	bool hide_cipher;           /* TLS client pulling, cipher not in --data-ciphers */
+	bool tls_auth;              /* --tls-auth configured */
+	const char *tls_role;       /* "tls-client" / "tls-server"; NULL in static-key mode */
 };
 
 /* Builds the options string this peer sends (remote = false) or expects from

@@ -29,12 +29,14 @@ static void
 on_ping(void *arg)
 {
 	struct rv_peer *p = arg;
-	uint64_t due = p->timers.last_tx + rv_sec((uint64_t)p->d->o->ping);
+	uint64_t due = p->timers.last_tx + rv_sec((uint64_t)p->ping);
 
+	if (p->ping <= 0)
+		return;
 	if (now(p) >= due) {
 		rv_peer_send_ping(p);
 		/* If the ping could not go, try again in a full interval. */
-		due = now(p) + rv_sec((uint64_t)p->d->o->ping);
+		due = now(p) + rv_sec((uint64_t)p->ping);
 	}
 	arm(p, &p->timers.ping, due);
 }
@@ -44,9 +46,11 @@ on_watchdog(void *arg)
 {
 	struct rv_peer *p = arg;
 	const struct rv_options *o = p->d->o;
-	int secs = o->ping_restart > 0 ? o->ping_restart : o->ping_exit;
+	int secs = p->ping_restart > 0 ? p->ping_restart : o->ping_exit;
 	uint64_t due = p->timers.last_rx + rv_sec((uint64_t)secs);
 
+	if (secs <= 0)
+		return;
 	/* --ping-timer-rem: nobody to hear from yet, nothing to time out. */
 	if (o->ping_timer_rem && !rv_addr_is_set(&p->remote)) {
 		p->timers.last_rx = now(p);
@@ -57,10 +61,10 @@ on_watchdog(void *arg)
 		arm(p, &p->timers.watchdog, due);
 		return;
 	}
-	rv_log(RV_LOG_INFO, "Inactivity timeout (--%s), %s", o->ping_restart > 0 ?
-	    "ping-restart" : "ping-exit", o->ping_restart > 0 ? "restarting" : "exiting");
-	rv_daemon_signal(p->d, o->ping_restart > 0 ? RV_SIG_RESTART : RV_SIG_EXIT,
-	    o->ping_restart > 0 ? "ping-restart" : "ping-exit");
+	rv_log(RV_LOG_INFO, "Inactivity timeout (--%s), %s", p->ping_restart > 0 ?
+	    "ping-restart" : "ping-exit", p->ping_restart > 0 ? "restarting" : "exiting");
+	rv_daemon_signal(p->d, p->ping_restart > 0 ? RV_SIG_RESTART : RV_SIG_EXIT,
+	    p->ping_restart > 0 ? "ping-restart" : "ping-exit");
 }
 
 static uint64_t
@@ -132,17 +136,29 @@ rv_timers_start(struct rv_peer *p)
 
 	t->last_tx = t->last_rx = t->last_tun = n;
 	t->window_bytes = tun_bytes(p);
-	if (o->ping > 0)
-		arm(p, &t->ping, n + rv_sec((uint64_t)o->ping));
-	if (o->ping_restart > 0 || o->ping_exit > 0)
-		arm(p, &t->watchdog, n + rv_sec((uint64_t)(o->ping_restart > 0 ?
-		    o->ping_restart : o->ping_exit)));
+	rv_timers_keepalive_changed(p);
 	if (o->inactive > 0)
 		arm(p, &t->inactive, n + rv_sec((uint64_t)o->inactive));
 	/* Static-key mode checks options with the peer; the first request goes
 	 * out after a second so the peer has a chance to be up. */
 	if (p->encrypted)
 		arm(p, &t->occ, n + rv_sec(1));
+}
+
+void
+rv_timers_keepalive_changed(struct rv_peer *p)
+{
+	struct rv_timers *t = &p->timers;
+	int secs = p->ping_restart > 0 ? p->ping_restart : p->d->o->ping_exit;
+
+	if (p->ping > 0)
+		arm(p, &t->ping, t->last_tx + rv_sec((uint64_t)p->ping));
+	else
+		rv_timer_disarm(p->d->ev, &t->ping);
+	if (secs > 0)
+		arm(p, &t->watchdog, t->last_rx + rv_sec((uint64_t)secs));
+	else
+		rv_timer_disarm(p->d->ev, &t->watchdog);
 }
 
 void

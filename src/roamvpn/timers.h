@@ -40,6 +40,9 @@ void rv_timers_init(struct rv_peer *p);
 void rv_timers_start(struct rv_peer *p);
 void rv_timers_stop(struct rv_peer *p);
 
+/* --ping / --ping-restart changed (a push): re-arm from the last events. */
+void rv_timers_keepalive_changed(struct rv_peer *p);
+
 void rv_timers_data_sent(struct rv_peer *p);
 void rv_timers_data_received(struct rv_peer *p);
 void rv_timers_tun_activity(struct rv_peer *p);
