@@ -82,6 +82,8 @@ tls_config(const struct rv_options *o, struct rv_tls_config *t)
 	t->dh_none = dh_none;
 	t->crl = src(&o->crl_verify);
 	t->extra_certs = src(&o->extra_certs);
+	t->key_password = o->key_password;
+	t->pkcs12_password = o->key_password;
 	t->version_min = o->tls_version_min;
 	t->version_min_or_highest = o->tls_version_min_or_highest;
 	t->version_max = o->tls_version_max;

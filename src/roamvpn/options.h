@@ -190,6 +190,7 @@ struct rv_options {
 	struct rv_key2 tls_wrap_key;   /* --tls-auth / --tls-crypt key */
 	int tls_wrap_dir;              /* tls-auth key direction */
 	char *auth_user, *auth_pass;   /* from --auth-user-pass */
+	char *key_password;            /* first line of --askpass */
 	bool has_ifconfig;
 	bool ifconfig_is_mask;         /* tap or topology subnet: REMOTE is a netmask */
 	struct in_addr ifc_local;

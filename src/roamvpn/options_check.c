@@ -301,6 +301,23 @@ check_auth_user_pass(struct rv_options *o, char *err)
 	return r;
 }
 
+/* --askpass FILE: the first line is the password of --key or --pkcs12. */
+static int
+check_askpass(struct rv_options *o, char *err)
+{
+	char *text = NULL;
+	int r;
+
+	if (o->askpass.path == NULL && o->askpass.text == NULL)
+		return 0;
+	if ((r = read_src(o, &o->askpass, "askpass", &text, err)) != 0)
+		return r;
+	text[strcspn(text, "\r\n")] = '\0';
+	o->key_password = strdup(text);
+	OPENSSL_clear_free(text, strlen(text));
+	return o->key_password != NULL ? 0 : bad(o, err, "askpass", "out of memory");
+}
+
 /* --tls-auth / --tls-crypt: read the static key for the control channel. */
 static int
 check_tls_wrap(struct rv_options *o, char *err)
@@ -376,7 +393,7 @@ check_tls(struct rv_options *o, char *err)
 		return bad(o, err, o->tls_client ? "tls-client" : "tls-server", "TLS mode needs "
 		    "--cert and --key (or --pkcs12)");
 	if ((r = check_tls_wrap(o, err)) != 0 || (r = check_auth_user_pass(o, err)) != 0 ||
-	    (r = check_data_ciphers(o, err)) != 0)
+	    (r = check_askpass(o, err)) != 0 || (r = check_data_ciphers(o, err)) != 0)
 		return r;
 	if (o->auth_retry != NULL && strcmp(o->auth_retry, "interact") == 0)
 		return bad(o, err, "auth-retry", "roamvpn does not prompt: use none or nointeract");

@@ -287,5 +287,6 @@ rv_options_tls_clear(struct rv_options *o)
 	free(o->auth_retry);
 	free_secret(o->auth_user);
 	free_secret(o->auth_pass);
+	free_secret(o->key_password);
 	rv_key2_wipe(&o->tls_wrap_key);
 }
