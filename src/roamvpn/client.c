@@ -48,7 +48,7 @@ struct rv_client {
 	struct rv_timer push_timer;
 	uint64_t push_deadline;
 	struct rv_timer poll_timer;
-	struct rv_tunroute routes[ROUTES_MAX];
+	struct rv_netroute routes[ROUTES_MAX];
 };
 
 static uint64_t
@@ -146,14 +146,6 @@ cb_fill_km2(void *owner, struct rv_session *s, struct rv_km2 *km)
 	}
 }
 
-static void
-occ_mismatch(void *arg, const char *key, const char *local, const char *remote)
-{
-	(void)arg;
-	rv_log(RV_LOG_WARN, "'%s' is used inconsistently, local='%s', remote='%s'", key,
-	    local != NULL ? local : "(absent)", remote != NULL ? remote : "(absent)");
-}
-
 /* Makes a session the current one once it is authenticated. */
 static void
 promote(struct rv_client *c, struct rv_session *s)
@@ -245,7 +237,7 @@ cb_active(void *owner, struct rv_session *s, struct rv_keystate *ks,
 
 	if (!c->occ_checked) {
 		c->occ_checked = true;
-		rv_occ_compare(c->occ_remote, remote->options, occ_mismatch, c);
+		rv_occ_warn(c->occ_remote, remote->options);
 	}
 	if (!c->o->pull)
 		return p2p_active(c, s, ks, remote);
@@ -278,13 +270,13 @@ collect_routes(struct rv_client *c, bool subnet)
 	for (size_t i = 0; i < o->nroutes && n < ROUTES_MAX; i++, n++) {
 		const struct rv_route *rt = &o->routes[i];
 
-		c->routes[n] = (struct rv_tunroute){ rt->net, rt->mask, rt->has_gw ? rt->gw : gw,
+		c->routes[n] = (struct rv_netroute){ rt->net, rt->mask, rt->has_gw ? rt->gw : gw,
 		    rt->has_gw || have_gw, rt->metric };
 	}
 	for (size_t i = 0; i < p->nroutes && !o->route_nopull && n < ROUTES_MAX; i++, n++) {
-		const struct rv_push_route *rt = &p->routes[i];
+		const struct rv_netroute *rt = &p->routes[i];
 
-		c->routes[n] = (struct rv_tunroute){ rt->net, rt->mask, rt->has_gw ? rt->gw : gw,
+		c->routes[n] = (struct rv_netroute){ rt->net, rt->mask, rt->has_gw ? rt->gw : gw,
 		    rt->has_gw || have_gw, rt->metric >= 0 ? rt->metric : o->route_metric };
 	}
 	return n;

@@ -308,7 +308,7 @@ configure_tun(struct rv_daemon *d, const struct rv_tunconf *tc)
 	    tc->is_mask ? NULL : &tc->remote, err) != 0)
 		goto fail;
 	for (size_t i = 0; i < tc->nroutes; i++) {
-		const struct rv_tunroute *rt = &tc->routes[i];
+		const struct rv_netroute *rt = &tc->routes[i];
 
 		if (rv_netconf_route4_add(d->nc, d->tun.ifindex, rt->net,
 		    rv_netconf_prefixlen(rt->mask), rt->has_gw ? &rt->gw : NULL, rt->metric,
@@ -361,7 +361,7 @@ static int
 options_tun_up(struct rv_daemon *d)
 {
 	const struct rv_options *o = d->o;
-	struct rv_tunroute *routes = calloc(o->nroutes + 1, sizeof(*routes));
+	struct rv_netroute *routes = calloc(o->nroutes + 1, sizeof(*routes));
 	struct rv_tunconf tc = {
 		.mtu = o->tun_mtu,
 		.has_ifconfig = o->has_ifconfig,
@@ -376,7 +376,7 @@ options_tun_up(struct rv_daemon *d)
 	if (routes == NULL)
 		return RV_ERR_NOMEM;
 	for (size_t i = 0; i < o->nroutes; i++)
-		routes[i] = (struct rv_tunroute){ o->routes[i].net, o->routes[i].mask,
+		routes[i] = (struct rv_netroute){ o->routes[i].net, o->routes[i].mask,
 		    o->routes[i].gw, o->routes[i].has_gw, o->routes[i].metric };
 	r = rv_daemon_tun_up(d, &tc);
 	free(routes);

@@ -29,18 +29,12 @@ enum rv_sig {
 };
 
 /* A device configuration: from the options, or pushed by a server. */
-struct rv_tunroute {
-	struct in_addr net, mask, gw;
-	bool has_gw;
-	int metric;                 /* -1 = none */
-};
-
 struct rv_tunconf {
 	int mtu;
 	bool has_ifconfig;
 	bool is_mask;               /* remote is a netmask (tap, topology subnet) */
 	struct in_addr local, remote;
-	const struct rv_tunroute *routes;
+	const struct rv_netroute *routes;
 	size_t nroutes;
 };
 

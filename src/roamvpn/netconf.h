@@ -14,6 +14,13 @@
 
 struct rv_netconf;
 
+/* An IPv4 route, as the options give it or a server pushes it. */
+struct rv_netroute {
+	struct in_addr net, mask, gw;
+	bool has_gw;
+	int metric;                 /* -1 = none */
+};
+
 enum { RV_NETCONF_ERRLEN = 256 };
 
 /* Returns 0, RV_ERR_NOMEM or RV_ERR_SYSTEM (err filled). */

@@ -241,14 +241,6 @@ open_error(int r)
 }
 
 static void
-occ_mismatch(void *arg, const char *key, const char *local, const char *remote)
-{
-	(void)arg;
-	rv_log(RV_LOG_WARN, "'%s' is used inconsistently, local='%s', remote='%s'", key,
-	    local != NULL ? local : "(absent)", remote != NULL ? remote : "(absent)");
-}
-
-static void
 handle_occ(struct rv_peer *p, struct rv_pkt *pkt)
 {
 	char got[RV_WIRE_OCC_STRING_MAX];
@@ -271,7 +263,7 @@ handle_occ(struct rv_peer *p, struct rv_pkt *pkt)
 		if (!p->occ_checked) {
 			p->occ_checked = true;
 			rv_log(RV_LOG_NOTICE, "peer's options string: '%s'", got);
-			rv_occ_compare(p->occ_remote, got, occ_mismatch, p);
+			rv_occ_warn(p->occ_remote, got);
 		}
 		break;
 	case RV_OCC_MTU_REQUEST:

@@ -11,6 +11,7 @@
 
 #include "err.h"
 #include "keyfile.h"
+#include "log.h"
 
 static const uint8_t ping_magic[RV_WIRE_PING_LEN] = {
 	0x2a, 0x18, 0x7b, 0xf3, 0x64, 0x1e, 0xb4, 0xcb,
@@ -219,4 +220,18 @@ rv_occ_compare(const char *expected, const char *got, rv_occ_diff_fn *fn, void *
 		}
 	}
 	return n;
+}
+
+static void
+warn_field(void *arg, const char *key, const char *local, const char *remote)
+{
+	(void)arg;
+	rv_log(RV_LOG_WARN, "'%s' is used inconsistently, local='%s', remote='%s'", key,
+	    local != NULL ? local : "(absent)", remote != NULL ? remote : "(absent)");
+}
+
+void
+rv_occ_warn(const char *expected, const char *got)
+{
+	rv_occ_compare(expected, got, warn_field, NULL);
 }

@@ -66,4 +66,8 @@ typedef void rv_occ_diff_fn(void *arg, const char *key, const char *local,
     const char *remote);
 int rv_occ_compare(const char *expected, const char *got, rv_occ_diff_fn *fn, void *arg);
 
+/* Logs a warning per differing field, as openvpn does ("'keysize' is used
+ * inconsistently, local='keysize 128', remote='keysize 256'"). */
+void rv_occ_warn(const char *expected, const char *got);
+
 #endif

@@ -145,7 +145,7 @@ is_outside(const char *s)
 /* route GW: an address, or vpn_gateway / default for the tunnel's gateway
  * (route-gateway, or the ifconfig peer). */
 static int
-route_gw(struct pctx *c, const char *s, struct rv_push_route *rt)
+route_gw(struct pctx *c, const char *s, struct rv_netroute *rt)
 {
 	if (strcmp(s, "vpn_gateway") == 0 || strcmp(s, "default") == 0)
 		return 0;
@@ -157,7 +157,7 @@ route_gw(struct pctx *c, const char *s, struct rv_push_route *rt)
 static int
 h_route(struct pctx *c, char *const *a, int n)
 {
-	struct rv_push_route rt = { .metric = -1 };
+	struct rv_netroute rt = { .metric = -1 };
 	long metric;
 	int r;
 

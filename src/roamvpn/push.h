@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
+#include "netconf.h"
 #include "options.h"
 
 enum { RV_PUSH_ROUTES_MAX = 256, RV_PUSH_ERRLEN = 256 };
@@ -25,12 +26,6 @@ enum rv_push_flags {
 	RV_PUSH_FLAG_DYN_TLS_CRYPT = 1 << 2,  /* protocol-flags dyn-tls-crypt */
 };
 
-struct rv_push_route {
-	struct in_addr net, mask, gw;
-	bool has_gw;
-	int metric;                           /* -1 = none */
-};
-
 struct rv_push {
 	bool has_ifconfig;
 	struct in_addr ifc_local, ifc_remote; /* peer (net30, p2p) or netmask (subnet) */
@@ -38,7 +33,7 @@ struct rv_push {
 	enum rv_topology topology;
 	bool has_route_gateway;
 	struct in_addr route_gateway;
-	struct rv_push_route routes[RV_PUSH_ROUTES_MAX];
+	struct rv_netroute routes[RV_PUSH_ROUTES_MAX];
 	size_t nroutes;
 	int ping, ping_restart;               /* -1 = not pushed */
 	bool has_peer_id;
