@@ -152,7 +152,8 @@ promote(struct rv_client *c, struct rv_session *s)
 {
 	if (s != c->fresh)
 		return;
-	rv_log(RV_LOG_INFO, "the peer started a new session; it replaces the old one");
+	if (c->session != NULL)
+		rv_log(RV_LOG_INFO, "the peer started a new session; it replaces the old one");
 	rv_session_free(c->session);
 	c->session = c->fresh;
 	c->addr = c->fresh_addr;
@@ -490,8 +491,6 @@ rv_client_control(struct rv_client *c, struct rv_pkt *pkt)
 		}
 		return rv_peer_drop(c->p, drop_reason(r), &pkt->addr, rv_strerror(r));
 	}
-	if (created && rv_session_start(c->fresh) != 0)
-		rv_log(RV_LOG_ERR, "cannot answer the peer's new session");
 }
 
 /* --- public -------------------------------------------------------------------------- */

@@ -563,6 +563,9 @@ route(struct rv_session *s, uint8_t op, uint8_t kid)
 
 	if (ks != NULL)
 		return ks;
+	/* A session the peer starts: our reset answers its (verified) one. */
+	if (kid == 0 && is_peer_hard_reset(s, op) && cur->state == RV_KS_NONE)
+		return ks_start(s, cur, 0) == 0 ? cur : NULL;
 	if (op == RV_OP_SOFT_RESET_V1 && cur->state == RV_KS_ACTIVE && cur->keys_ready &&
 	    kid == next_key_id(cur->key_id))
 		return rotate(s, kid, "requested by the peer");

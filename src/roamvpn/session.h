@@ -113,7 +113,8 @@ int rv_session_new(struct rv_session **out, const struct rv_session_config *cfg,
     const struct rv_session_ops *ops, void *owner, struct rv_event *ev);
 void rv_session_free(struct rv_session *s);
 
-/* Queues our hard reset and sends it. */
+/* Queues our hard reset and sends it. A session that is not started answers
+ * the peer's hard reset with its own instead (the peer started it). */
 int rv_session_start(struct rv_session *s);
 
 /* Processes a control packet addressed to this session (b: the whole packet,
