@@ -386,7 +386,10 @@ options_tun_up(struct rv_daemon *d)
 void
 rv_daemon_up(struct rv_daemon *d)
 {
-	rv_peer_connected(&d->peer);
+	/* A static-key listener learns its peer from the first authenticated
+	 * packet, which logs the connection then. */
+	if (rv_addr_is_set(&d->peer.remote))
+		rv_peer_connected(&d->peer);
 	rv_peer_keys_changed(&d->peer);
 	d->carry->failures = 0;
 	if (d->up)
