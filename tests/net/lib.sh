@@ -20,7 +20,8 @@
 #
 # Environment: ROAMVPN, OPENVPN (binaries), TOP_SRCDIR, TIMEOUT (seconds for
 # each bounded wait, default 20), IPERF_SECS (default 5), KEEP=1 (keep the
-# work directory with the logs).
+# work directory with the logs), SAMPLE_KEYS and SAMPLE_CONFIGS (openvpn's
+# sample keys and configurations, for the TLS tests).
 #
 # Exit codes follow automake: 0 pass, 1 fail, 77 skip, 99 hard error.
 
@@ -629,4 +630,281 @@ p2p_static_run() {
 		assert_no_dev "$side" vpn0
 	done
 	return 0
+}
+
+# --- TLS mode: certificates, an openvpn server, its clients ---------------------------------
+
+# Debian's openvpn sample keys (ca.crt/ca.key, server.crt, client.crt, ta.key,
+# dh2048.pem) and sample configurations.
+SAMPLE_KEYS=${SAMPLE_KEYS:-/usr/share/doc/openvpn/examples/sample-keys}
+SAMPLE_CONFIGS=${SAMPLE_CONFIGS:-/usr/share/doc/openvpn/examples/sample-config-files}
+PKI="$WORK/pki"
+# The server's tunnel network (--server $SRV_NET.0 255.255.255.0): the
+# server is $SRV_NET.1. The server runs in ns1 on $UNDER.1, the client in ns2.
+SRV_NET=10.8.0
+
+# require_tls_env [TOOL...]: require_netns_env, openssl and the sample keys.
+require_tls_env() {
+	require_netns_env openssl "$@"
+	[[ -r $SAMPLE_KEYS/ca.key && -r $SAMPLE_KEYS/server.crt ]] ||
+		skip "no openvpn sample keys in $SAMPLE_KEYS (set SAMPLE_KEYS)"
+}
+
+# tls_pki: $PKI with copies of the sample keys and a fresh tls-crypt key,
+# tc.key. pki_ca and pki_cert add to it.
+tls_pki() {
+	local f
+	mkdir -p "$PKI/newcerts"
+	for f in ca.crt ca.key server.crt server.key client.crt client.key ta.key dh2048.pem; do
+		cp "$SAMPLE_KEYS/$f" "$PKI/"
+	done
+	chmod 600 "$PKI"/*.key
+	pretty "" "$OPENVPN --genkey tls-crypt $PKI/tc.key"
+	"$OPENVPN" --genkey tls-crypt "$PKI/tc.key" >/dev/null
+	: >"$PKI/index.txt"
+	printf '1000\n' >"$PKI/serial"
+	cat >"$PKI/ca.cnf" <<-CNF
+		[ ca ]
+		default_ca = test_ca
+		[ test_ca ]
+		database = $PKI/index.txt
+		new_certs_dir = $PKI/newcerts
+		serial = $PKI/serial
+		default_md = sha256
+		policy = any_cn
+		unique_subject = no
+		[ any_cn ]
+		commonName = supplied
+		[ req ]
+		distinguished_name = dn
+		[ dn ]
+		[ v3_ca ]
+		basicConstraints = critical, CA:TRUE
+		keyUsage = keyCertSign, cRLSign
+		subjectKeyIdentifier = hash
+		[ server ]
+		basicConstraints = CA:FALSE
+		keyUsage = digitalSignature, keyEncipherment
+		extendedKeyUsage = serverAuth
+		[ client ]
+		basicConstraints = CA:FALSE
+		keyUsage = digitalSignature
+		extendedKeyUsage = clientAuth
+		[ server-no-eku ]
+		basicConstraints = CA:FALSE
+		keyUsage = digitalSignature, keyEncipherment
+		[ none ]
+		basicConstraints = CA:FALSE
+	CNF
+}
+
+# pki_ca NAME: a new self-signed CA (EC P-256), $PKI/NAME.crt and NAME.key.
+pki_ca() {
+	pretty "" "openssl req -x509 ... -subj /CN=$1 -out $PKI/$1.crt  # a new CA"
+	openssl req -x509 -new -nodes -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+		-config "$PKI/ca.cnf" -extensions v3_ca -days 3650 -subj "/CN=$1" \
+		-keyout "$PKI/$1.key" -out "$PKI/$1.crt" 2>"$PKI/openssl.err" ||
+		fail "openssl could not make CA $1: $(cat "$PKI/openssl.err")"
+	chmod 600 "$PKI/$1.key"
+}
+
+# pki_cert NAME CA USAGE [START END]: $PKI/NAME.crt and NAME.key (EC P-256),
+# CN=NAME, signed by CA ("ca", the sample CA, or one of pki_ca). USAGE is
+# server (serverAuth), client (clientAuth), server-no-eku (the key usage of
+# a server but no extended key usage) or none (no extensions). START and
+# END (YYYYMMDDHHMMSSZ) default to yesterday and ten years on.
+pki_cert() {
+	local name=$1 ca=$2 usage=$3 start=${4:-} end=${5:-}
+	[[ -n $start ]] || start=$(date -u -d yesterday +%Y%m%d%H%M%SZ)
+	[[ -n $end ]] || end=$(date -u -d '+10 years' +%Y%m%d%H%M%SZ)
+	pretty "" "openssl ca -cert $ca.crt -extensions $usage -startdate $start -enddate $end -out $PKI/$name.crt"
+	openssl req -new -nodes -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+		-config "$PKI/ca.cnf" -subj "/CN=$name" -keyout "$PKI/$name.key" \
+		-out "$PKI/$name.csr" 2>"$PKI/openssl.err" ||
+		fail "openssl could not make a request for $name: $(cat "$PKI/openssl.err")"
+	openssl ca -batch -notext -config "$PKI/ca.cnf" -cert "$PKI/$ca.crt" \
+		-keyfile "$PKI/$ca.key" -extensions "$usage" -startdate "$start" \
+		-enddate "$end" -in "$PKI/$name.csr" -out "$PKI/$name.crt" \
+		>"$PKI/openssl.err" 2>&1 ||
+		fail "openssl could not sign $name: $(cat "$PKI/openssl.err")"
+	chmod 600 "$PKI/$name.key"
+}
+
+# wrap_args WRAP DIR: the options of a control-channel wrapping, none,
+# tls-auth (key direction DIR) or tls-crypt, one per line.
+wrap_args() {
+	case $1 in
+	none) ;;
+	tls-auth) printf '%s\n' --tls-auth "$PKI/ta.key" "$2" ;;
+	tls-crypt) printf '%s\n' --tls-crypt "$PKI/tc.key" ;;
+	*) say "ERROR: unknown wrapping $1"; exit 99 ;;
+	esac
+}
+
+# ovpn_server_args [EXTRA...]: the options of an openvpn 2.6 server in ns1
+# on $UNDER.1 port 1194: device vpn0, --server $SRV_NET.0/24, topology subnet,
+# the sample CA and server certificate, --dh none, --keepalive 10 60. EXTRA
+# (one argument a line) may override them (openvpn takes the last).
+ovpn_server_args() {
+	printf '%s\n' --dev vpn0 --dev-type tun --local "$UNDER.1" --port 1194 \
+		--server "$SRV_NET.0" 255.255.255.0 --topology subnet \
+		--ca "$PKI/ca.crt" --cert "$PKI/server.crt" --key "$PKI/server.key" \
+		--dh none --keepalive 10 60 --verb 3
+	if (( $# > 0 )); then printf '%s\n' "$@"; fi
+}
+
+# ovpn_server NAME [EXTRA...]: starts that server as NAME in ns1 and waits for
+# its start-up (a server completes it before any client comes).
+ovpn_server() {
+	local name=$1
+	local -a args
+	shift
+	mapfile -t args < <(ovpn_server_args "$@")
+	vpn_start "$name" 1 ovpn "${args[@]}"
+	vpn_wait_init "$name"
+}
+
+# tls_client_args IMPL [EXTRA...]: the options of a client (--client) of the
+# server in ns1: device vpn0, --nobind, the CA, certificate and key in
+# CLIENT_CA, CLIENT_CERT and CLIENT_KEY (default the sample CA and client
+# certificate), --remote-cert-tls server, --verb 4 for roamvpn (drops are
+# logged) or 3 for openvpn, --remote REMOTE 1194 (default $UNDER.1; REMOTE=""
+# for none, when EXTRA has them).
+tls_client_args() {
+	local impl=$1 verb=3 remote=${REMOTE-$UNDER.1}
+	shift
+	[[ $impl == rv ]] && verb=4
+	printf '%s\n' --client --dev vpn0 --dev-type tun --nobind \
+		--ca "${CLIENT_CA:-$PKI/ca.crt}" --cert "${CLIENT_CERT:-$PKI/client.crt}" \
+		--key "${CLIENT_KEY:-$PKI/client.key}" --remote-cert-tls server --verb "$verb"
+	if [[ -n $remote ]]; then printf '%s\n' --remote "$remote" 1194; fi
+	if (( $# > 0 )); then printf '%s\n' "$@"; fi
+}
+
+# tls_client NAME IMPL [EXTRA...]: starts such a client as NAME in ns2 (does
+# not wait).
+tls_client() {
+	local name=$1 impl=$2
+	local -a args
+	shift 2
+	mapfile -t args < <(tls_client_args "$impl" "$@")
+	vpn_start "$name" 2 "$impl" "${args[@]}"
+}
+
+# tun_addr NS [DEV]: the IPv4 address of DEV (vpn0) in namespace NS.
+tun_addr() {
+	ip -n "${NS[$1]}" -4 -o addr show dev "${2:-vpn0}" 2>/dev/null | awk '{ print $4; exit }' | cut -d/ -f1
+}
+
+# ovpn_mgmt PORT CMD...: sends each CMD to the management interface of an
+# openvpn in ns1 on 127.0.0.1:PORT; prints what it answered.
+ovpn_mgmt() {
+	local port=$1
+	shift
+	pretty 1 "management 127.0.0.1:$port: $*"
+	nsq 1 python3 - "$port" "$@" <<-'EOF'
+		import socket, sys
+		s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+		f = s.makefile("rw", newline="\n")
+		f.readline()  # >INFO:OpenVPN Management Interface ...
+		for cmd in sys.argv[2:]:
+		    f.write(cmd + "\n"); f.flush()
+		    while True:
+		        line = f.readline()
+		        if not line:
+		            sys.exit("management interface closed the connection")
+		        line = line.rstrip("\r\n")
+		        if line.startswith(">"):  # real-time notifications
+		            continue
+		        print(line)
+		        if line == "END" or line.startswith(("SUCCESS:", "ERROR:")):
+		            break
+		f.write("quit\n"); f.flush()
+	EOF
+}
+
+# tls_p2p_args SIDE IMPL ROLE WRAP [EXTRA...]: the options of one end of a
+# point-to-point TLS tunnel between ns1 and ns2 ($TUN_NET.SIDE, device vpn0),
+# one per line. ROLE is server (--tls-server, sample server certificate,
+# --dh none; tls-auth key direction 0) or client (--tls-client, client
+# certificate, --remote-cert-tls server; direction 1). WRAP as wrap_args.
+tls_p2p_args() {
+	local side=$1 impl=$2 role=$3 wrap=$4 peer verb=3
+	shift 4
+	peer=$((3 - side))
+	[[ $impl == rv ]] && verb=4
+	printf '%s\n' --dev vpn0 --dev-type tun --ifconfig "$TUN_NET.$side" "$TUN_NET.$peer" \
+		--remote "$UNDER.$peer" --ca "$PKI/ca.crt" --verb "$verb"
+	case $role in
+	server)
+		printf '%s\n' --tls-server --cert "$PKI/server.crt" --key "$PKI/server.key" --dh none
+		wrap_args "$wrap" 0
+		;;
+	client)
+		printf '%s\n' --tls-client --cert "$PKI/client.crt" --key "$PKI/client.key" \
+			--remote-cert-tls server
+		wrap_args "$wrap" 1
+		;;
+	esac
+	if (( $# > 0 )); then printf '%s\n' "$@"; fi
+}
+
+# ping_run NS ADDR COUNT INTERVAL: COUNT echoes, one every INTERVAL s; the
+# numbers sent and answered are left in PING_SENT and PING_RECV.
+ping_run() {
+	local n=$1 addr=$2 count=$3 ival=$4 out
+	pretty "$n" "ping -c $count -i $ival -W 1 $addr"
+	out=$(nsq "$n" ping -n -q -c "$count" -i "$ival" -W 1 "$addr" 2>&1) || true
+	PING_SENT=$(sed -nE 's/^([0-9]+) packets transmitted.*/\1/p' <<<"$out")
+	PING_RECV=$(sed -nE 's/.* ([0-9]+) (packets )?received.*/\1/p' <<<"$out")
+	[[ -n $PING_SENT && -n $PING_RECV ]] || { say "$out"; fail "ping from ns$n to $addr: no summary"; }
+	say "  $(grep 'packets transmitted' <<<"$out")"
+}
+
+# drops_baseline NAME: a statistics snapshot whose drop counters
+# assert_no_new_drops compares with (for drops a test expects before it, such
+# as what the device sent before the first keys were there).
+drops_baseline() {
+	stats_snapshot "$1"
+	grep '^dropped ' "$WORK/$1.stats" >"$WORK/$1.drops0" || fail "$1: no drop counters in its statistics"
+	print_drops "$1"
+}
+
+# assert_no_new_drops NAME: no drop counter grew since drops_baseline.
+assert_no_new_drops() {
+	local name=$1 bad
+	stats_snapshot "$name"
+	bad=$(grep '^dropped ' "$WORK/$name.stats" | diff "$WORK/$name.drops0" - | grep '^>' |
+		sed 's/^> //' | tr '\n' ' ') || true
+	[[ -z $bad ]] || fail "$name dropped packets since the baseline: now $bad(before: $(grep -v ',0$' "$WORK/$name.drops0" | tr '\n' ' '))"
+	say "$name: no packets dropped since the baseline"
+}
+
+# wait_log_count NAME PATTERN N [SECS] [MARK]: waits until the log of NAME
+# has N lines matching PATTERN (after byte MARK); fails if time is up or the
+# daemon died before.
+wait_log_count() {
+	local name=$1 pat=$2 want=$3 secs=${4:-$TIMEOUT} mark=${5:-0} end pid
+	pid=${VPN_PID[$name]:-}
+	end=$(( $(date +%s) + secs ))
+	while (( $(log_since "$name" "$pat" "$mark" | grep -c .) < want )); do
+		if [[ -n $pid ]] && ! kill -0 "$pid" 2>/dev/null; then
+			(( $(log_since "$name" "$pat" "$mark" | grep -c .) >= want )) && break
+			fail "$name exited while waiting for $want lines '$pat' in its log"
+		fi
+		(( $(date +%s) < end )) ||
+			fail "$name: $(log_since "$name" "$pat" "$mark" | grep -c .) lines '$pat' in its log after $secs s, expected $want"
+		sleep 0.1
+	done
+}
+
+# assert_no_crash NAME [STATUS]: neither the log of NAME nor its stdout and
+# stderr tell of a crash or a sanitizer report, and its exit STATUS (if
+# given) is not a death by a signal.
+assert_no_crash() {
+	local name=$1 status=${2:-0} bad
+	bad=$(grep -hE 'AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|runtime error:|Segmentation fault|Aborted|core dumped|Assertion .* failed|stack smashing|double free|free\(\): invalid' \
+		"$WORK/$name.log" "$WORK/$name.out" 2>/dev/null | head -n 5) || true
+	[[ -z $bad ]] || fail "$name crashed or had a sanitizer report: $bad"
+	(( status < 128 )) || fail "$name died of signal $((status - 128))"
 }
