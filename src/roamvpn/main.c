@@ -30,8 +30,8 @@ enum { RETRY_SECS = 5 };
 static void
 print_version(void)
 {
-	printf("roamvpn %s x86_64-linux [OpenVPN 2.6 wire protocol, static-key mode]\n"
-	    "library versions: %s, libnl %s\n", PACKAGE_VERSION,
+	printf("roamvpn %s %s [OpenVPN 2.6 wire protocol: static key, TLS p2p and client]\n"
+	    "library versions: %s, libnl %s\n", PACKAGE_VERSION, RV_HOST,
 	    OpenSSL_version(OPENSSL_VERSION), LIBNL_VERSION);
 }
 
