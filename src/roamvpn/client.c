@@ -508,11 +508,18 @@ rv_client_new(struct rv_client **out, struct rv_daemon *d)
 	c->d = d;
 	c->p = &d->peer;
 	c->o = d->o;
-	tls_config(c->o, &tc);
-	if ((r = rv_tls_ctx_new(&c->tls, &tc, err)) != 0) {
-		rv_log(RV_LOG_ERR, "%s", err);
-		free(c);
-		return r;
+	if (d->carry->tls_ctx != NULL) {
+		/* --persist-key: what the first run read (maybe as root). */
+		c->tls = d->carry->tls_ctx;
+	} else {
+		tls_config(c->o, &tc);
+		if ((r = rv_tls_ctx_new(&c->tls, &tc, err)) != 0) {
+			rv_log(RV_LOG_ERR, "%s", err);
+			free(c);
+			return r;
+		}
+		if (c->o->persist_key)
+			d->carry->tls_ctx = c->tls;
 	}
 	session_config(c);
 	rv_ncp_options_string(c->o, NULL, c->occ_local, c->occ_remote);
@@ -534,7 +541,8 @@ rv_client_free(struct rv_client *c)
 	rv_timer_disarm(c->d->ev, &c->poll_timer);
 	rv_session_free(c->session);
 	rv_session_free(c->fresh);
-	rv_tls_ctx_free(c->tls);
+	if (c->tls != c->d->carry->tls_ctx)
+		rv_tls_ctx_free(c->tls);
 	free(c);
 }
 

@@ -321,6 +321,40 @@ fail:
 	return RV_ERR_SYSTEM;
 }
 
+/* FNV-1a over what configure_tun() applies: equal digests, same device set-up. */
+static uint64_t
+digest_add(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ c[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+static uint64_t
+tunconf_digest(const struct rv_tunconf *tc)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	unsigned char flags = (unsigned char)(tc->has_ifconfig | tc->is_mask << 1);
+
+	h = digest_add(h, &tc->mtu, sizeof(tc->mtu));
+	h = digest_add(h, &flags, 1);
+	h = digest_add(h, &tc->local, sizeof(tc->local));
+	h = digest_add(h, &tc->remote, sizeof(tc->remote));
+	for (size_t i = 0; i < tc->nroutes; i++) {
+		const struct rv_netroute *rt = &tc->routes[i];
+		unsigned char g = rt->has_gw;
+
+		h = digest_add(h, &rt->net, sizeof(rt->net));
+		h = digest_add(h, &rt->mask, sizeof(rt->mask));
+		h = digest_add(h, &rt->gw, sizeof(rt->gw));
+		h = digest_add(h, &g, 1);
+		h = digest_add(h, &rt->metric, sizeof(rt->metric));
+	}
+	return h | 1;   /* never 0: 0 means "nothing applied" */
+}
+
 int
 rv_daemon_tun_up(struct rv_daemon *d, const struct rv_tunconf *tc)
 {
@@ -337,7 +371,11 @@ rv_daemon_tun_up(struct rv_daemon *d, const struct rv_tunconf *tc)
 		rv_log(RV_LOG_INFO, "%s device %s opened", o->dev_type == RV_DEV_TAP ? "TAP" :
 		    o->dev_type == RV_DEV_NULL ? "null" : "TUN", d->tun.name);
 	}
-	if (o->dev_type != RV_DEV_NULL) {
+	if (!fresh && d->tun_digest == tunconf_digest(tc)) {
+		/* --persist-tun, and the server pushed what the device has: touch
+		 * nothing (no privileges needed). */
+		rv_log(RV_LOG_INFO, "Preserving previous TUN/TAP instance: %s", d->tun.name);
+	} else if (o->dev_type != RV_DEV_NULL) {
 		if (d->nc == NULL && rv_netconf_open(&d->nc, err) != 0) {
 			rv_log(RV_LOG_ERR, "%s", err);
 			return RV_ERR_SYSTEM;
@@ -348,6 +386,7 @@ rv_daemon_tun_up(struct rv_daemon *d, const struct rv_tunconf *tc)
 			return RV_ERR_SYSTEM;
 		}
 	}
+	d->tun_digest = tunconf_digest(tc);
 	if (d->tun.fd >= 0 && d->tun.io.fn == NULL &&
 	    rv_event_add(d->ev, &d->tun.io, d->tun.fd, EPOLLIN, on_tun, d) != 0) {
 		rv_log(RV_LOG_ERR, "cannot watch %s: %s", d->tun.name, strerror(errno));
@@ -396,6 +435,28 @@ rv_daemon_up(struct rv_daemon *d)
 		return;
 	d->up = true;
 	rv_log(RV_LOG_INFO, "Initialization Sequence Completed");
+	if (rv_daemon_drop_privileges(d) != 0) {
+		d->carry->fatal = true;
+		rv_daemon_signal(d, RV_SIG_EXIT, "cannot drop privileges");
+	}
+}
+
+int
+rv_daemon_drop_privileges(struct rv_daemon *d)
+{
+	struct rv_carry *c = d->carry;
+	char err[256];
+
+	if (!c->privs_ready || c->privs_dropped || !d->up)
+		return 0;
+	c->privs_dropped = true;
+	if (!rv_plat_privs_wanted(&c->privs))
+		return 0;
+	if (rv_plat_privs_drop(&c->privs, err, sizeof(err)) != 0) {
+		rv_log(RV_LOG_ERR, "%s", err);
+		return RV_ERR_SYSTEM;
+	}
+	return 0;
 }
 
 static int
@@ -457,6 +518,7 @@ rv_daemon_start(struct rv_daemon *d, const struct rv_options *o, struct rv_carry
 	if (carry->have_tun) {
 		/* --persist-tun: the device kept its addresses and routes. */
 		d->tun = carry->tun;
+		d->tun_digest = carry->tun_digest;
 		carry->have_tun = false;
 		d->tun.io.fn = NULL;
 		if (d->tun.fd >= 0 &&
@@ -528,6 +590,7 @@ rv_daemon_stop(struct rv_daemon *d, bool keep_tun)
 	rv_pktpool_clear(&d->tx);
 	if (keep_tun && rv_tun_is_open(&d->tun) && d->tun.type != RV_DEV_NULL) {
 		d->carry->tun = d->tun;
+		d->carry->tun_digest = d->tun_digest;
 		d->carry->have_tun = true;
 	} else {
 		rv_tun_close(&d->tun);

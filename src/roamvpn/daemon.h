@@ -19,6 +19,7 @@
 #include "options.h"
 #include "peer.h"
 #include "pkt.h"
+#include "plat.h"
 #include "tun.h"
 
 enum rv_sig {
@@ -39,6 +40,7 @@ struct rv_tunconf {
 };
 
 struct rv_client;
+struct rv_tls_ctx;
 
 /* What survives from one run to the next. */
 struct rv_carry {
@@ -51,6 +53,12 @@ struct rv_carry {
 	 * (id, time) pairs the peer has seen and be refused as replays. */
 	uint32_t send_id, send_time;
 	unsigned failures;          /* TLS client: failed attempts in a row */
+	uint64_t tun_digest;        /* of the configuration on the kept device */
+	struct rv_tls_ctx *tls_ctx; /* --persist-key: certificates and keys, read once */
+	struct rv_privs privs;      /* --user, --group, --chroot */
+	bool privs_ready;           /* start-up done (pid file written): may drop */
+	bool privs_dropped;
+	bool fatal;                 /* the run ended on an error: exit status 1 */
 };
 
 struct rv_daemon {
@@ -58,6 +66,7 @@ struct rv_daemon {
 	struct rv_event *ev;
 	struct rv_tun tun;
 	bool tun_configured;        /* addresses and routes are on the device */
+	uint64_t tun_digest;        /* of the configuration applied to it */
 	struct rv_link link;
 	struct rv_netconf *nc;
 	struct rv_peer peer;
@@ -100,6 +109,11 @@ int rv_daemon_tun_up(struct rv_daemon *d, const struct rv_tunconf *tc);
 /* Logs "Initialization Sequence Completed" (once per run) and notes the
  * success for the TLS client's retry back-off. */
 void rv_daemon_up(struct rv_daemon *d);
+
+/* Once per process, when the tunnel is up and main allows it (privs_ready):
+ * gives up the privileges of --chroot, --group and --user. Returns 0, or
+ * RV_ERR_SYSTEM after logging why (the process must exit). */
+int rv_daemon_drop_privileges(struct rv_daemon *d);
 
 /* Ends the current run with s (first reason wins, except that an exit
  * overrides a restart). */

@@ -24,6 +24,7 @@
 #include "options.h"
 #include "options_check.h"
 #include "plat.h"
+#include "tls.h"
 
 enum { RETRY_SECS = 5 };
 
@@ -156,6 +157,26 @@ pause_for(int sigfd, int secs)
 	}
 }
 
+/* --user, --group, --chroot: looked up now (a typo stops the start, not a
+ * later restart). */
+static int
+setup_privileges(const struct rv_options *o, struct rv_privs *privs)
+{
+	char err[256];
+
+	if (rv_plat_privs_lookup(privs, o->user, o->group, o->chroot_dir, err,
+	    sizeof(err)) != 0) {
+		rv_log(RV_LOG_ERR, "%s", err);
+		return -1;
+	}
+	bool tls = o->tls_client || o->tls_server;
+
+	if (rv_plat_privs_wanted(privs) && (!o->persist_tun || (tls && !o->persist_key)))
+		rv_log(RV_LOG_WARN, "--user, --group or --chroot without --persist-tun and "
+		    "--persist-key: a restart will need privileges the process no longer has");
+	return 0;
+}
+
 /* Starts, runs and restarts the tunnel until it is told to exit. */
 static int
 run(struct rv_options *o, int argc, char **argv)
@@ -168,6 +189,10 @@ run(struct rv_options *o, int argc, char **argv)
 
 	if (carry.sigfd < 0) {
 		rv_log(RV_LOG_ERR, "cannot set up signal handling: %s", strerror(errno));
+		return 1;
+	}
+	if (setup_privileges(o, &carry.privs) != 0) {
+		close(carry.sigfd);
 		return 1;
 	}
 	for (;;) {
@@ -212,10 +237,31 @@ run(struct rv_options *o, int argc, char **argv)
 			if (o->log_file == NULL)
 				open_log(o, true, true);
 		}
-		if (o->writepid != NULL && rv_plat_write_pid(o->writepid) != 0)
-			rv_log(RV_LOG_WARN, "cannot write pid file %s: %s", o->writepid,
-			    strerror(errno));
+		if (!carry.privs_ready) {
+			/* Once, while we still may: then the privileges go. */
+			if (o->writepid != NULL && rv_plat_write_pid(o->writepid) != 0)
+				rv_log(RV_LOG_WARN, "cannot write pid file %s: %s", o->writepid,
+				    strerror(errno));
+			carry.privs_ready = true;
+			/* After fork() (locks are not inherited), while still root. */
+			if (o->mlock && rv_plat_mlock() != 0) {
+				rv_log(RV_LOG_ERR, "--mlock: %s", strerror(errno));
+				rv_daemon_stop(&d, false);
+				status = 1;
+				break;
+			}
+			if (rv_daemon_drop_privileges(&d) != 0) {
+				rv_daemon_stop(&d, false);
+				status = 1;
+				break;
+			}
+		}
 		sig = rv_daemon_run(&d);
+		if (carry.fatal) {
+			rv_daemon_stop(&d, false);
+			status = 1;
+			break;
+		}
 		if (sig == RV_SIG_EXIT) {
 			rv_daemon_stop(&d, false);
 			break;
@@ -244,6 +290,9 @@ run(struct rv_options *o, int argc, char **argv)
 				rv_log(RV_LOG_ERR, "the new configuration has errors; keeping the "
 				    "running one");
 			} else {
+				/* Everything is read again (with the privileges left). */
+				rv_tls_ctx_free(carry.tls_ctx);
+				carry.tls_ctx = NULL;
 				rv_options_clear(o);
 				*o = fresh;
 				shuffle_remotes(o);
@@ -253,6 +302,7 @@ run(struct rv_options *o, int argc, char **argv)
 	}
 	if (carry.have_tun)
 		rv_tun_close(&carry.tun);
+	rv_tls_ctx_free(carry.tls_ctx);
 	close(carry.sigfd);
 	rv_log(RV_LOG_INFO, "roamvpn exiting");
 	return status;

@@ -32,7 +32,7 @@ static const struct rv_optdef *lookup(const char *name, size_t *index);
  * instead of "unknown". */
 static const char *const not_yet[] = {
 	"server", "mode", "tls-crypt-v2", "comp-lzo", "compress", "allow-compression",
-	"status", "management", "user", "group", "chroot", "mlock", "push",
+	"status", "management", "push",
 	"ifconfig-pool", "ifconfig-pool-persist", "client-config-dir", "client-to-client",
 	"duplicate-cn", "max-clients", "up", "down", "ifconfig-ipv6", "route-ipv6",
 	"server-ipv6", "fragment", "http-proxy", "socks-proxy", "redirect-gateway",
@@ -432,6 +432,14 @@ static const struct rv_optdef table[] = {
 	  "Run in the background after start-up; log to syslog as NAME unless --log." },
 	{ "syslog", "[NAME]", 0, 1, 0, opt_syslog, "Log to syslog as NAME." },
 	{ "writepid", "FILE", 1, 1, 0, rv_optarg_str_field, "Write the process id to FILE.", RV_OPT_FIELD(writepid) },
+	{ "user", "USER", 1, 1, 0, rv_optarg_str_field,
+	  "Run as USER once the tunnel is up (see --persist-tun, --persist-key).", RV_OPT_FIELD(user) },
+	{ "group", "GROUP", 1, 1, 0, rv_optarg_str_field, "Run as GROUP once the tunnel is up.",
+	  RV_OPT_FIELD(group) },
+	{ "chroot", "DIR", 1, 1, 0, rv_optarg_str_field,
+	  "Change the root directory to DIR once the tunnel is up.", RV_OPT_FIELD(chroot_dir) },
+	{ "mlock", "", 0, 0, 0, rv_optarg_true_field, "Lock all memory: keys never reach swap.",
+	  RV_OPT_FIELD(mlock) },
 	{ "providers", "NAME...", 1, 8, 0, opt_providers,
 	  "Load these OpenSSL providers (e.g. legacy default, for BF-CBC)." },
 	{ "ignore-unknown-option", "OPT...", 1, 15, 0, opt_ignore_unknown,
@@ -669,6 +677,9 @@ rv_options_clear(struct rv_options *o)
 	free(o->log_file);
 	free(o->daemon_name);
 	free(o->writepid);
+	free(o->user);
+	free(o->group);
+	free(o->chroot_dir);
 	free(o->syslog_name);
 	free_list(o->providers, o->nproviders);
 	free(o->genkey_file);

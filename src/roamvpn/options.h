@@ -68,6 +68,8 @@ struct rv_options {
 	bool daemon;
 	char *daemon_name;
 	char *writepid;
+	char *user, *group, *chroot_dir;   /* given up once the tunnel is up */
+	bool mlock;
 	bool use_syslog;
 	char *syslog_name;
 	char **providers;
