@@ -6,7 +6,9 @@
 
 #include <arpa/inet.h>
 #include <netdb.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "err.h"
@@ -134,4 +136,43 @@ rv_addr_resolve(const char *host, const char *port, int family, bool passive,
 		return RV_ERR_NOTFOUND;
 	}
 	return 0;
+}
+
+int
+rv_addr_parse_prefix6(const char *s, struct in6_addr *a, int *bits)
+{
+	char text[INET6_ADDRSTRLEN];
+	const char *slash = strchr(s, '/');
+	size_t len = slash != NULL ? (size_t)(slash - s) : strlen(s);
+	char *end;
+	long b = 128;
+
+	if (len == 0 || len >= sizeof(text))
+		return RV_ERR_FORMAT;
+	memcpy(text, s, len);
+	text[len] = '\0';
+	if (inet_pton(AF_INET6, text, a) != 1)
+		return RV_ERR_FORMAT;
+	if (slash != NULL) {
+		if (slash[1] < '0' || slash[1] > '9')
+			return RV_ERR_FORMAT;
+		b = strtol(slash + 1, &end, 10);
+		if (*end != '\0' || b > 128)
+			return RV_ERR_FORMAT;
+	}
+	*bits = (int)b;
+	return 0;
+}
+
+void
+rv_addr_mask6(struct in6_addr *a, int bits)
+{
+	for (int i = 0; i < 16; i++) {
+		int keep = bits - i * 8;
+
+		if (keep <= 0)
+			a->s6_addr[i] = 0;
+		else if (keep < 8)
+			a->s6_addr[i] &= (uint8_t)(0xff << (8 - keep));
+	}
 }

@@ -40,6 +40,13 @@ void rv_addr_unmap(struct rv_sockaddr *a);
 /* Writes the IPv4-mapped IPv6 form of an IPv4 address (a copy otherwise). */
 void rv_addr_map6(const struct rv_sockaddr *a, struct rv_sockaddr *out);
 
+/* "2001:db8::1/64" into a and bits (no "/BITS": 128). Returns 0, or
+ * RV_ERR_FORMAT if s is no IPv6 address or the length is not 0..128. */
+int rv_addr_parse_prefix6(const char *s, struct in6_addr *a, int *bits);
+
+/* Clears the bits of a beyond the first bits. */
+void rv_addr_mask6(struct in6_addr *a, int bits);
+
 /* "192.0.2.1:1194" or "[2001:db8::1]:1194"; returns buf. */
 const char *rv_addr_fmt(const struct rv_sockaddr *a, char buf[static RV_ADDRSTRLEN]);
 

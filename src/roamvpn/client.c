@@ -49,6 +49,7 @@ struct rv_client {
 	uint64_t push_deadline;
 	struct rv_timer poll_timer;
 	struct rv_netroute routes[ROUTES_MAX];
+	struct rv_netroute6 routes6[ROUTES_MAX];
 };
 
 static uint64_t
@@ -283,6 +284,32 @@ collect_routes(struct rv_client *c, bool subnet)
 	return n;
 }
 
+/* The same for IPv6: on tun a device route; on tap through the route's
+ * gateway or the server's address. */
+static size_t
+collect_routes6(struct rv_client *c)
+{
+	const struct rv_options *o = c->o;
+	const struct rv_push *p = &c->push;
+	bool tap = o->dev_type == RV_DEV_TAP;
+	size_t n = 0;
+
+	for (size_t i = 0; i < o->nroutes6 && n < ROUTES_MAX; i++)
+		c->routes6[n++] = o->routes6[i].r;
+	for (size_t i = 0; i < p->nroutes6 && !o->route_nopull && n < ROUTES_MAX; i++, n++) {
+		struct rv_netroute6 rt = p->routes6[i];
+
+		if (!tap)
+			rt.has_gw = false;
+		else if (!rt.has_gw && p->has_ifconfig6)
+			rt.gw = p->ifc6_remote, rt.has_gw = true;
+		if (rt.metric < 0)
+			rt.metric = o->route_metric;
+		c->routes6[n] = rt;
+	}
+	return n;
+}
+
 static int
 push_tun(struct rv_client *c)
 {
@@ -296,9 +323,14 @@ push_tun(struct rv_client *c)
 		.local = p->ifc_local,
 		.remote = p->ifc_remote,
 		.routes = c->routes,
+		.has_ifconfig6 = p->has_ifconfig6 || c->o->has_ifconfig6,
+		.local6 = p->has_ifconfig6 ? p->ifc6_local : c->o->ifc6_local,
+		.bits6 = p->has_ifconfig6 ? p->ifc6_bits : c->o->ifc6_bits,
+		.routes6 = c->routes6,
 	};
 
 	tc.nroutes = collect_routes(c, subnet);
+	tc.nroutes6 = collect_routes6(c);
 	return rv_daemon_tun_up(c->d, &tc);
 }
 

@@ -315,6 +315,12 @@ configure_tun(struct rv_daemon *d, const struct rv_tunconf *tc)
 		    err) != 0)
 			goto fail;
 	}
+	if (tc->has_ifconfig6 &&
+	    rv_netconf_addr6_add(d->nc, d->tun.ifindex, &tc->local6, tc->bits6, err) != 0)
+		goto fail;
+	for (size_t i = 0; i < tc->nroutes6; i++)
+		if (rv_netconf_route6_add(d->nc, d->tun.ifindex, &tc->routes6[i], err) != 0)
+			goto fail;
 	return 0;
 fail:
 	rv_log(RV_LOG_ERR, "%s", err);
@@ -348,6 +354,20 @@ tunconf_digest(const struct rv_tunconf *tc)
 
 		h = digest_add(h, &rt->net, sizeof(rt->net));
 		h = digest_add(h, &rt->mask, sizeof(rt->mask));
+		h = digest_add(h, &rt->gw, sizeof(rt->gw));
+		h = digest_add(h, &g, 1);
+		h = digest_add(h, &rt->metric, sizeof(rt->metric));
+	}
+	if (tc->has_ifconfig6) {
+		h = digest_add(h, &tc->local6, sizeof(tc->local6));
+		h = digest_add(h, &tc->bits6, sizeof(tc->bits6));
+	}
+	for (size_t i = 0; i < tc->nroutes6; i++) {
+		const struct rv_netroute6 *rt = &tc->routes6[i];
+		unsigned char g = rt->has_gw;
+
+		h = digest_add(h, &rt->net, sizeof(rt->net));
+		h = digest_add(h, &rt->bits, sizeof(rt->bits));
 		h = digest_add(h, &rt->gw, sizeof(rt->gw));
 		h = digest_add(h, &g, 1);
 		h = digest_add(h, &rt->metric, sizeof(rt->metric));
@@ -401,6 +421,7 @@ options_tun_up(struct rv_daemon *d)
 {
 	const struct rv_options *o = d->o;
 	struct rv_netroute *routes = calloc(o->nroutes + 1, sizeof(*routes));
+	struct rv_netroute6 *routes6 = calloc(o->nroutes6 + 1, sizeof(*routes6));
 	struct rv_tunconf tc = {
 		.mtu = o->tun_mtu,
 		.has_ifconfig = o->has_ifconfig,
@@ -409,16 +430,27 @@ options_tun_up(struct rv_daemon *d)
 		.remote = o->ifc_remote,
 		.routes = routes,
 		.nroutes = o->nroutes,
+		.has_ifconfig6 = o->has_ifconfig6,
+		.local6 = o->ifc6_local,
+		.bits6 = o->ifc6_bits,
+		.routes6 = routes6,
+		.nroutes6 = o->nroutes6,
 	};
 	int r;
 
-	if (routes == NULL)
+	if (routes == NULL || routes6 == NULL) {
+		free(routes);
+		free(routes6);
 		return RV_ERR_NOMEM;
+	}
+	for (size_t i = 0; i < o->nroutes6; i++)
+		routes6[i] = o->routes6[i].r;
 	for (size_t i = 0; i < o->nroutes; i++)
 		routes[i] = (struct rv_netroute){ o->routes[i].net, o->routes[i].mask,
 		    o->routes[i].gw, o->routes[i].has_gw, o->routes[i].metric };
 	r = rv_daemon_tun_up(d, &tc);
 	free(routes);
+	free(routes6);
 	return r;
 }
 

@@ -37,6 +37,11 @@ struct rv_tunconf {
 	struct in_addr local, remote;
 	const struct rv_netroute *routes;
 	size_t nroutes;
+	bool has_ifconfig6;
+	struct in6_addr local6;
+	int bits6;
+	const struct rv_netroute6 *routes6;
+	size_t nroutes6;
 };
 
 struct rv_client;

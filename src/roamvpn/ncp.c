@@ -130,6 +130,7 @@ rv_ncp_options_string(const struct rv_options *o, const struct rv_crypto *sc,
 		.tun_mtu = o->tun_mtu,
 		/* openvpn counts its 32-byte tap allowance in the link MTU. */
 		.link_mtu = o->tun_mtu + over + (o->dev_type == RV_DEV_TAP ? 32 : 0),
+		.tun_ipv6 = o->has_ifconfig6 && !o->pull,
 		.ifconfig = o->has_ifconfig && !o->pull,
 		.ifconfig_subnet = o->ifconfig_is_mask,
 		.ifconfig_local = o->ifconfig_is_mask ? net : o->ifconfig_local,

@@ -95,37 +95,40 @@ out:
 }
 
 static struct nl_addr *
-build4(struct in_addr a, int prefixlen)
+build(int family, const void *a, int prefixlen)
 {
-	struct nl_addr *na = nl_addr_build(AF_INET, &a, sizeof(a));
+	struct nl_addr *na = nl_addr_build(family, a, family == AF_INET ?
+	    sizeof(struct in_addr) : sizeof(struct in6_addr));
 
 	if (na != NULL)
 		nl_addr_set_prefixlen(na, prefixlen);
 	return na;
 }
 
-int
-rv_netconf_addr4_add(struct rv_netconf *nc, int ifindex, struct in_addr local, int prefixlen,
-    const struct in_addr *peer, char err[static RV_NETCONF_ERRLEN])
+static int
+addr_add(struct rv_netconf *nc, int ifindex, int family, const void *local, int prefixlen,
+    const void *peer, char err[static RV_NETCONF_ERRLEN])
 {
 	struct rtnl_addr *addr = rtnl_addr_alloc();
-	struct nl_addr *l = build4(local, prefixlen), *p = NULL;
-	char text[INET_ADDRSTRLEN];
+	struct nl_addr *l = build(family, local, prefixlen), *p = NULL;
+	char text[INET6_ADDRSTRLEN];
 	int r, ret = RV_ERR_NOMEM;
 
 	if (addr == NULL || l == NULL)
 		goto out;
 	rtnl_addr_set_ifindex(addr, ifindex);
-	rtnl_addr_set_family(addr, AF_INET);
+	rtnl_addr_set_family(addr, family);
 	rtnl_addr_set_local(addr, l);
+	if (family == AF_INET6)
+		rtnl_addr_set_flags(addr, IFA_F_NODAD);
 	if (peer != NULL) {
-		if ((p = build4(*peer, 32)) == NULL)
+		if ((p = build(family, peer, family == AF_INET ? 32 : 128)) == NULL)
 			goto out;
 		rtnl_addr_set_peer(addr, p);
 	}
 	r = rtnl_addr_add(nc->sk, addr, 0);
 	if (r < 0 && r != -NLE_EXIST) {
-		inet_ntop(AF_INET, &local, text, sizeof(text));
+		inet_ntop(family, local, text, sizeof(text));
 		ret = nl_fail(err, r, "cannot add address", text);
 		goto out;
 	}
@@ -137,25 +140,42 @@ out:
 	return ret;
 }
 
-static struct rtnl_route *
-build_route(int ifindex, struct in_addr dst, int prefixlen, const struct in_addr *gw,
-    int metric)
+int
+rv_netconf_addr4_add(struct rv_netconf *nc, int ifindex, struct in_addr local, int prefixlen,
+    const struct in_addr *peer, char err[static RV_NETCONF_ERRLEN])
+{
+	return addr_add(nc, ifindex, AF_INET, &local, prefixlen, peer, err);
+}
+
+int
+rv_netconf_addr6_add(struct rv_netconf *nc, int ifindex, const struct in6_addr *local,
+    int prefixlen, char err[static RV_NETCONF_ERRLEN])
+{
+	return addr_add(nc, ifindex, AF_INET6, local, prefixlen, NULL, err);
+}
+
+/* A route to dst/prefixlen through ifindex, via gw unless NULL. */
+static int
+route_add(struct rv_netconf *nc, int ifindex, int family, const void *dst, int prefixlen,
+    const void *gw, int metric, char err[static RV_NETCONF_ERRLEN])
 {
 	struct rtnl_route *rt = rtnl_route_alloc();
 	struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
-	struct nl_addr *d = build4(dst, prefixlen), *g = gw != NULL ? build4(*gw, 32) : NULL;
+	struct nl_addr *d = build(family, dst, prefixlen);
+	struct nl_addr *g = gw != NULL ? build(family, gw, family == AF_INET ? 32 : 128) : NULL;
+	char a[INET6_ADDRSTRLEN], text[INET6_ADDRSTRLEN + 8];
+	int r, ret = RV_ERR_NOMEM;
 
 	if (rt == NULL || nh == NULL || d == NULL || (gw != NULL && g == NULL)) {
-		rtnl_route_put(rt);
 		rtnl_route_nh_free(nh);
-		nl_addr_put(d);
-		nl_addr_put(g);
-		return NULL;
+		goto out;
 	}
-	rtnl_route_set_family(rt, AF_INET);
+	rtnl_route_set_family(rt, (uint8_t)family);
 	rtnl_route_set_table(rt, RT_TABLE_MAIN);
 	rtnl_route_set_protocol(rt, RTPROT_STATIC);
-	rtnl_route_set_scope(rt, gw != NULL ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK);
+	/* IPv6 routes have no scope; an IPv4 route without gateway is on-link. */
+	rtnl_route_set_scope(rt, gw != NULL || family == AF_INET6 ? RT_SCOPE_UNIVERSE :
+	    RT_SCOPE_LINK);
 	rtnl_route_set_type(rt, RTN_UNICAST);
 	rtnl_route_set_dst(rt, d);
 	if (metric >= 0)
@@ -164,29 +184,34 @@ build_route(int ifindex, struct in_addr dst, int prefixlen, const struct in_addr
 	if (g != NULL)
 		rtnl_route_nh_set_gateway(nh, g);
 	rtnl_route_add_nexthop(rt, nh);
+	r = rtnl_route_add(nc->sk, rt, NLM_F_CREATE);
+	if (r < 0 && r != -NLE_EXIST) {
+		inet_ntop(family, dst, a, sizeof(a));
+		snprintf(text, sizeof(text), "%s/%d", a, prefixlen);
+		ret = nl_fail(err, r, "cannot add route", text);
+		goto out;
+	}
+	ret = 0;
+out:
 	nl_addr_put(d);
 	nl_addr_put(g);
-	return rt;
+	rtnl_route_put(rt);
+	return ret;
 }
 
 int
 rv_netconf_route4_add(struct rv_netconf *nc, int ifindex, struct in_addr dst, int prefixlen,
     const struct in_addr *gw, int metric, char err[static RV_NETCONF_ERRLEN])
 {
-	struct rtnl_route *rt = build_route(ifindex, dst, prefixlen, gw, metric);
-	char a[INET_ADDRSTRLEN], text[INET_ADDRSTRLEN + 8];
-	int r;
+	return route_add(nc, ifindex, AF_INET, &dst, prefixlen, gw, metric, err);
+}
 
-	if (rt == NULL)
-		return RV_ERR_NOMEM;
-	r = rtnl_route_add(nc->sk, rt, NLM_F_CREATE);
-	rtnl_route_put(rt);
-	if (r < 0 && r != -NLE_EXIST) {
-		inet_ntop(AF_INET, &dst, a, sizeof(a));
-		snprintf(text, sizeof(text), "%s/%d", a, prefixlen);
-		return nl_fail(err, r, "cannot add route", text);
-	}
-	return 0;
+int
+rv_netconf_route6_add(struct rv_netconf *nc, int ifindex, const struct rv_netroute6 *rt,
+    char err[static RV_NETCONF_ERRLEN])
+{
+	return route_add(nc, ifindex, AF_INET6, &rt->net, rt->bits, rt->has_gw ? &rt->gw : NULL,
+	    rt->metric, err);
 }
 
 int

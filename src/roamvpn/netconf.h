@@ -21,6 +21,14 @@ struct rv_netroute {
 	int metric;                 /* -1 = none */
 };
 
+/* An IPv6 route. */
+struct rv_netroute6 {
+	struct in6_addr net, gw;
+	int bits;
+	bool has_gw;
+	int metric;                 /* -1 = none */
+};
+
 enum { RV_NETCONF_ERRLEN = 256 };
 
 /* Returns 0, RV_ERR_NOMEM or RV_ERR_SYSTEM (err filled). */
@@ -41,6 +49,12 @@ int rv_netconf_addr4_add(struct rv_netconf *nc, int ifindex, struct in_addr loca
  * negative. A route that is already there is fine. Returns 0 or RV_ERR_SYSTEM. */
 int rv_netconf_route4_add(struct rv_netconf *nc, int ifindex, struct in_addr dst,
     int prefixlen, const struct in_addr *gw, int metric, char err[static RV_NETCONF_ERRLEN]);
+
+/* The same for IPv6 (no duplicate address detection: usable at once). */
+int rv_netconf_addr6_add(struct rv_netconf *nc, int ifindex, const struct in6_addr *local,
+    int prefixlen, char err[static RV_NETCONF_ERRLEN]);
+int rv_netconf_route6_add(struct rv_netconf *nc, int ifindex, const struct rv_netroute6 *rt,
+    char err[static RV_NETCONF_ERRLEN]);
 
 /* Prefix length of a contiguous netmask. */
 int rv_netconf_prefixlen(struct in_addr mask);

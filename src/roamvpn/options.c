@@ -34,8 +34,7 @@ static const char *const not_yet[] = {
 	"server", "mode", "tls-crypt-v2", "comp-lzo", "compress", "allow-compression",
 	"status", "management", "push",
 	"ifconfig-pool", "ifconfig-pool-persist", "client-config-dir", "client-to-client",
-	"duplicate-cn", "max-clients", "up", "down", "ifconfig-ipv6", "route-ipv6",
-	"server-ipv6", "fragment", "http-proxy", "socks-proxy", "redirect-gateway",
+	"duplicate-cn", "max-clients", "up", "down", "server-ipv6", "fragment", "http-proxy", "socks-proxy", "redirect-gateway",
 	"dhcp-option", "pull-filter", "auth-user-pass-verify", "client-connect",
 	"peer-fingerprint", "verify-hash", "remote-cert-ku", "remote-cert-eku",
 	NULL,
@@ -264,6 +263,41 @@ opt_route(struct rv_optctx *c, char **a, int n)
 }
 
 static int
+opt_ifconfig6(struct rv_optctx *c, char **a, int n)
+{
+	int r;
+
+	(void)n;
+	if ((r = rv_optarg_set_str(c, &c->o->ifconfig6_local, a[0])) != 0)
+		return r;
+	return rv_optarg_set_str(c, &c->o->ifconfig6_remote, a[1]);
+}
+
+static int
+opt_route6(struct rv_optctx *c, char **a, int n)
+{
+	struct rv_options *o = c->o;
+	struct rv_route6 *nr, *rt;
+
+	nr = reallocarray(o->routes6, o->nroutes6 + 1, sizeof(*nr));
+	if (nr == NULL)
+		return rv_optarg_bad(c, "out of memory");
+	o->routes6 = nr;
+	rt = &nr[o->nroutes6++];
+	memset(rt, 0, sizeof(*rt));
+	rt->metric = -1;
+	rt->loc.file = intern_file(o, c->l->file);
+	rt->loc.line = c->l->line;
+	if ((rt->network = strdup(a[0])) == NULL)
+		return rv_optarg_bad(c, "out of memory");
+	if (n > 1 && strcmp(a[1], "default") != 0 && (rt->gateway = strdup(a[1])) == NULL)
+		return rv_optarg_bad(c, "out of memory");
+	if (n > 2 && strcmp(a[2], "default") != 0)
+		return rv_optarg_int(c, a[2], 0, 255 * 255 * 255, &rt->metric);
+	return 0;
+}
+
+static int
 opt_mssfix(struct rv_optctx *c, char **a, int n)
 {
 	c->o->mssfix_mode = RV_MSS_MTU;
@@ -470,6 +504,10 @@ static const struct rv_optdef table[] = {
 	  RV_OPT_FIELD(route_gateway) },
 	{ "route-metric", "N", 1, 1, 0, rv_optarg_int_field, "Default metric of --route.", RV_OPT_FIELD(route_metric),
 	  0, 16777215 },
+	{ "ifconfig-ipv6", "ADDR/BITS REMOTE", 2, 2, 0, opt_ifconfig6,
+	  "IPv6 address of the device and of the peer." },
+	{ "route-ipv6", "NET/BITS [GW] [METRIC]", 1, 3, 0, opt_route6,
+	  "Add an IPv6 route through the tunnel." },
 	{ "mssfix", "[MAX] [mtu|fixed]", 0, 2, 0, opt_mssfix,
 	  "Clamp TCP MSS so encapsulated packets fit MAX bytes (default 1492, 0 = off)." },
 	{ "txqueuelen", "N", 1, 1, 0, rv_optarg_int_field, "Transmit queue length of the device.",
@@ -693,6 +731,13 @@ rv_options_clear(struct rv_options *o)
 		free(o->routes[i].gateway);
 	}
 	free(o->routes);
+	for (size_t i = 0; i < o->nroutes6; i++) {
+		free(o->routes6[i].network);
+		free(o->routes6[i].gateway);
+	}
+	free(o->routes6);
+	free(o->ifconfig6_local);
+	free(o->ifconfig6_remote);
 	free(o->route_gateway);
 	free(o->local);
 	free(o->lport);

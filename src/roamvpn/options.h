@@ -15,6 +15,8 @@
 
 #include <netinet/in.h>
 
+#include "netconf.h"
+
 #include "keyfile.h"
 
 enum rv_dev_type { RV_DEV_UNSET, RV_DEV_TUN, RV_DEV_TAP, RV_DEV_NULL };
@@ -49,6 +51,14 @@ struct rv_route {
 	/* filled by rv_options_check() */
 	struct in_addr net, mask, gw;
 	bool has_gw;
+};
+
+struct rv_route6 {
+	char *network;      /* NET/BITS */
+	char *gateway;      /* NULL: none (tun) or the --ifconfig-ipv6 remote (tap) */
+	int metric;         /* -1 = --route-metric or none */
+	struct rv_optloc loc;
+	struct rv_netroute6 r;   /* filled by rv_options_check() */
 };
 
 /* Key material given as a file or an inline block. */
@@ -91,6 +101,10 @@ struct rv_options {
 	enum rv_topology topology;
 	struct rv_route *routes;
 	size_t nroutes;
+	char *ifconfig6_local;         /* ADDR/BITS */
+	char *ifconfig6_remote;
+	struct rv_route6 *routes6;
+	size_t nroutes6;
 	char *route_gateway;
 	int route_metric;
 	int mssfix;                    /* 0 = off */
@@ -197,6 +211,9 @@ struct rv_options {
 	bool ifconfig_is_mask;         /* tap or topology subnet: REMOTE is a netmask */
 	struct in_addr ifc_local;
 	struct in_addr ifc_remote;     /* peer address, or the netmask */
+	bool has_ifconfig6;
+	struct in6_addr ifc6_local, ifc6_remote;
+	int ifc6_bits;
 };
 
 enum { RV_OPT_ERRLEN = 640 };

@@ -12,6 +12,7 @@
 
 #include <openssl/crypto.h>
 
+#include "addr.h"
 #include "conf.h"
 #include "crypto.h"
 #include "err.h"
@@ -137,6 +138,53 @@ parse_route_addr(const struct rv_route *rt, char *err, const char *what, const c
 {
 	if (inet_pton(AF_INET, s, out) != 1)
 		return bad_at(&rt->loc, err, "route", "%s `%s' is not an IPv4 address", what, s);
+	return 0;
+}
+
+static int
+check_ifconfig6(struct rv_options *o, char *err)
+{
+	int bits;
+
+	if (o->ifconfig6_local == NULL)
+		return 0;
+	if (rv_addr_parse_prefix6(o->ifconfig6_local, &o->ifc6_local, &o->ifc6_bits) != 0)
+		return bad(o, err, "ifconfig-ipv6", "`%s' is not an IPv6 address with an optional "
+		    "/BITS (0..128)", o->ifconfig6_local);
+	if (rv_addr_parse_prefix6(o->ifconfig6_remote, &o->ifc6_remote, &bits) != 0 ||
+	    strchr(o->ifconfig6_remote, '/') != NULL)
+		return bad(o, err, "ifconfig-ipv6", "`%s' is not an IPv6 address",
+		    o->ifconfig6_remote);
+	o->has_ifconfig6 = true;
+	return 0;
+}
+
+static int
+check_route6(struct rv_options *o, struct rv_route6 *rt, char *err)
+{
+	struct in6_addr net;
+	int bits;
+
+	if (rv_addr_parse_prefix6(rt->network, &rt->r.net, &rt->r.bits) != 0)
+		return bad_at(&rt->loc, err, "route-ipv6", "`%s' is not an IPv6 network (NET/BITS)",
+		    rt->network);
+	net = rt->r.net;
+	rv_addr_mask6(&net, rt->r.bits);
+	if (memcmp(&net, &rt->r.net, sizeof(net)) != 0)
+		return bad_at(&rt->loc, err, "route-ipv6", "network %s has bits outside its prefix",
+		    rt->network);
+	if (rt->gateway != NULL && strcmp(rt->gateway, "vpn_gateway") != 0) {
+		if (rv_addr_parse_prefix6(rt->gateway, &rt->r.gw, &bits) != 0 ||
+		    strchr(rt->gateway, '/') != NULL)
+			return bad_at(&rt->loc, err, "route-ipv6", "gateway `%s' is not an IPv6 "
+			    "address", rt->gateway);
+		rt->r.has_gw = true;
+	} else if (o->dev_type == RV_DEV_TAP && o->has_ifconfig6) {
+		/* tun needs no gateway; tap goes through the peer. */
+		rt->r.has_gw = true;
+		rt->r.gw = o->ifc6_remote;
+	}
+	rt->r.metric = rt->metric >= 0 ? rt->metric : o->route_metric;
 	return 0;
 }
 
@@ -420,6 +468,11 @@ rv_options_check(struct rv_options *o, char err[static RV_OPT_ERRLEN])
 		return r;
 	for (size_t i = 0; i < o->nroutes; i++)
 		if ((r = check_route(o, &o->routes[i], err)) != 0)
+			return r;
+	if ((r = check_ifconfig6(o, err)) != 0)
+		return r;
+	for (size_t i = 0; i < o->nroutes6; i++)
+		if ((r = check_route6(o, &o->routes6[i], err)) != 0)
 			return r;
 	if ((r = check_secret(o, err)) != 0 || (r = check_crypto(o, err)) != 0 ||
 	    (r = check_tls(o, err)) != 0)

@@ -79,6 +79,8 @@ rv_occ_options_string(const struct rv_occ_params *p, bool remote,
 	snprintf(tmp, sizeof(tmp), "V4,dev-type %s,link-mtu %d,tun-mtu %d,proto UDPv4",
 	    p->null_dev ? "null" : p->tap ? "tap" : "tun", p->link_mtu, p->tun_mtu);
 	rv_buf_put_str(&b, tmp);
+	if (p->tun_ipv6)
+		rv_buf_put_str(&b, ",tun-ipv6");
 	/* A point-to-point side lists the peer's address first, so the peer's
 	 * string has the two swapped; a subnet is the same on both sides. */
 	if (p->ifconfig && p->ifconfig_subnet) {

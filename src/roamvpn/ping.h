@@ -36,6 +36,7 @@ struct rv_occ_params {
 	bool null_dev;              /* --dev null: "dev-type null" */
 	int link_mtu;
 	int tun_mtu;
+	bool tun_ipv6;              /* --ifconfig-ipv6, not pulling: "tun-ipv6" */
 	bool ifconfig;              /* an --ifconfig is configured */
 	bool ifconfig_subnet;       /* tap or topology subnet: NETWORK MASK, same both ways */
 	const char *ifconfig_local; /* local address, or the network with ifconfig_subnet */

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addr.h"
 #include "buf.h"
 #include "conf.h"
 #include "err.h"
@@ -98,6 +99,20 @@ ipv4(struct pctx *c, const char *s, struct in_addr *out)
 {
 	if (inet_pton(AF_INET, s, out) != 1)
 		return bad(c, "`%.64s' is not an IPv4 address", s);
+	return 0;
+}
+
+/* An IPv6 address, with "/BITS" if bits is not NULL. */
+static int
+ipv6(struct pctx *c, const char *s, struct in6_addr *out, int *bits)
+{
+	int b;
+
+	if (rv_addr_parse_prefix6(s, out, &b) != 0 || (bits == NULL && strchr(s, '/') != NULL))
+		return bad(c, "`%.64s' is not an IPv6 address%s", s, bits != NULL ?
+		    " (with an optional /BITS)" : "");
+	if (bits != NULL)
+		*bits = b;
 	return 0;
 }
 
@@ -181,6 +196,55 @@ h_route(struct pctx *c, char *const *a, int n)
 	/* The kernel refuses a route with host bits set. */
 	rt.net.s_addr &= rt.mask.s_addr;
 	c->p->routes[c->p->nroutes++] = rt;
+	return 0;
+}
+
+/* ifconfig-ipv6 ADDR/BITS REMOTE (the server's address) */
+static int
+h_ifconfig6(struct pctx *c, char *const *a, int n)
+{
+	struct in6_addr local, remote;
+	int bits = 128, r;
+
+	(void)n;
+	if ((r = ipv6(c, a[0], &local, &bits)) != 0 || (r = ipv6(c, a[1], &remote, NULL)) != 0)
+		return r;
+	c->p->has_ifconfig6 = true;
+	c->p->ifc6_local = local;
+	c->p->ifc6_bits = bits;
+	c->p->ifc6_remote = remote;
+	return 0;
+}
+
+/* route-ipv6 NET/BITS [GW|vpn_gateway|default] [METRIC]: the device route;
+ * a gateway given is kept for tap. */
+static int
+h_route6(struct pctx *c, char *const *a, int n)
+{
+	struct rv_netroute6 rt = { .metric = -1 };
+	long metric;
+	int r;
+
+	if (is_outside(a[0]))
+		return skip(c, RV_LOG_WARN, "a keyword as the network is not supported");
+	if (n > 1 && is_outside(a[1]))
+		return skip(c, RV_LOG_WARN, "routes outside the tunnel are not supported");
+	if ((r = ipv6(c, a[0], &rt.net, &rt.bits)) != 0)
+		return r;
+	if (n > 1 && strcmp(a[1], "vpn_gateway") != 0 && strcmp(a[1], "default") != 0) {
+		if ((r = ipv6(c, a[1], &rt.gw, NULL)) != 0)
+			return r;
+		rt.has_gw = true;
+	}
+	if (n > 2 && strcmp(a[2], "default") != 0) {
+		if ((r = number(c, a[2], 0, INT_MAX, &metric)) != 0)
+			return r;
+		rt.metric = (int)metric;
+	}
+	if (c->p->nroutes6 >= RV_PUSH_ROUTES_MAX)
+		return bad(c, "more than %d IPv6 routes pushed", RV_PUSH_ROUTES_MAX);
+	rv_addr_mask6(&rt.net, rt.bits);
+	c->p->routes6[c->p->nroutes6++] = rt;
 	return 0;
 }
 
@@ -356,6 +420,8 @@ static const struct applied {
 } applied[] = {
 	{ "ifconfig", 2, 2, h_ifconfig },
 	{ "route", 1, 4, h_route },
+	{ "ifconfig-ipv6", 2, 2, h_ifconfig6 },
+	{ "route-ipv6", 1, 3, h_route6 },
 	{ "route-gateway", 1, 1, h_route_gateway },
 	{ "topology", 1, 1, h_topology },
 	{ "ping", 1, 1, h_timer },
@@ -380,8 +446,6 @@ static const struct skipped {
 	{ "redirect-gateway", RV_LOG_WARN, "the default route is not moved into the tunnel" },
 	{ "dhcp-option", RV_LOG_WARN, "DNS settings are not applied" },
 	{ "dns", RV_LOG_WARN, "DNS settings are not applied" },
-	{ "route-ipv6", RV_LOG_WARN, "IPv6 in the tunnel is not supported yet" },
-	{ "ifconfig-ipv6", RV_LOG_WARN, "IPv6 in the tunnel is not supported yet" },
 	{ "tun-ipv6", RV_LOG_INFO, "obsolete" },
 	{ "block-outside-dns", RV_LOG_INFO, "Windows only" },
 	{ "register-dns", RV_LOG_INFO, "Windows only" },

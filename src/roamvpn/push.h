@@ -35,6 +35,11 @@ struct rv_push {
 	struct in_addr route_gateway;
 	struct rv_netroute routes[RV_PUSH_ROUTES_MAX];
 	size_t nroutes;
+	bool has_ifconfig6;                   /* ifconfig-ipv6 ADDR/BITS REMOTE */
+	struct in6_addr ifc6_local, ifc6_remote;
+	int ifc6_bits;
+	struct rv_netroute6 routes6[RV_PUSH_ROUTES_MAX];   /* route-ipv6 */
+	size_t nroutes6;
 	int ping, ping_restart;               /* -1 = not pushed */
 	bool has_peer_id;
 	uint32_t peer_id;

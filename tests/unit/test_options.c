@@ -688,6 +688,24 @@ test_error_route(void **state)
 }
 
 static void
+test_error_ipv6(void **state)
+{
+	(void)state;
+	assert_fails("dev tun\nifconfig-ipv6 fd00::1 fd00::2/64\n", "t.conf:2: ifconfig-ipv6: "
+	    "`fd00::2/64' is not an IPv6 address");
+	assert_fails("dev tun\nifconfig-ipv6 10.0.0.1/24 fd00::2\n", "t.conf:2: ifconfig-ipv6: "
+	    "`10.0.0.1/24' is not an IPv6 address with an optional /BITS (0..128)");
+	assert_fails("dev tun\nifconfig-ipv6 fd00::1/200 fd00::2\n", "t.conf:2: ifconfig-ipv6: "
+	    "`fd00::1/200' is not an IPv6 address with an optional /BITS (0..128)");
+	assert_fails("dev tun\nroute-ipv6 fd00:1::/64\nroute-ipv6 fd00:2::1/64\n", "t.conf:3: "
+	    "route-ipv6: network fd00:2::1/64 has bits outside its prefix");
+	assert_fails("dev tun\nroute-ipv6 fd00:1::/64 gw\n", "t.conf:2: route-ipv6: gateway "
+	    "`gw' is not an IPv6 address");
+	assert_fails("dev tun\nroute-ipv6 10.1.0.0/16\n", "t.conf:2: route-ipv6: `10.1.0.0/16' "
+	    "is not an IPv6 network (NET/BITS)");
+}
+
+static void
 test_error_secret(void **state)
 {
 	(void)state;
@@ -1069,6 +1087,7 @@ main(void)
 		cmocka_unit_test(test_error_keepalive),
 		cmocka_unit_test(test_error_ifconfig),
 		cmocka_unit_test(test_error_route),
+		cmocka_unit_test(test_error_ipv6),
 		cmocka_unit_test(test_error_secret),
 		cmocka_unit_test(test_error_crypto),
 		cmocka_unit_test(test_error_default_cipher),

@@ -370,16 +370,65 @@ test_skipped(void **state)
 	    "auth-token-user dXNlcg==,echo hello,setenv FOO bar,inactive 3600,route-delay 2,"
 	    "tun-ipv6,socket-flags TCP_NODELAY,frobnicate 1,\"unclosed,<ca>,ping 10", err), 0);
 	rv_log_close();
-	assert_int_equal(p.ignored, 19);
+	/* All but route-ipv6, ifconfig-ipv6 and ping are skipped. */
+	assert_int_equal(p.ignored, 17);
 	assert_int_equal(p.ping, 10);
+	assert_true(p.has_ifconfig6);
+	assert_int_equal(p.nroutes6, 1);
 	/* One line each, and never an option's arguments. */
-	assert_int_equal(count_lines(path, "SESS_ID", &found), 19);
+	assert_int_equal(count_lines(path, "SESS_ID", &found), 17);
 	assert_false(found);
 	count_lines(path, "pushed option `frobnicate' ignored: unknown option", &found);
 	assert_true(found);
 	count_lines(path, "pushed option `redirect-gateway' ignored", &found);
 	assert_true(found);
 	unlink(path);
+}
+
+/* ifconfig-ipv6 and route-ipv6 as a 2.6 server with --server-ipv6 pushes
+ * them, and the malformed forms. */
+static void
+test_ipv6(void **state)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	(void)state;
+	rv_push_init(&p);
+	assert_int_equal(rv_push_parse(&p, "route-ipv6 fd00:8::/64,tun-ipv6,"
+	    "route-ipv6 2001:db8:1:2::5/62 fd00:8::1 7,ifconfig-ipv6 fd00:8::1000/64 fd00:8::1",
+	    err), 0);
+	assert_true(p.has_ifconfig6);
+	assert_int_equal(p.ifc6_bits, 64);
+	assert_string_equal(inet_ntop(AF_INET6, &p.ifc6_local, a, sizeof(a)), "fd00:8::1000");
+	assert_string_equal(inet_ntop(AF_INET6, &p.ifc6_remote, a, sizeof(a)), "fd00:8::1");
+	assert_int_equal(p.nroutes6, 2);
+	assert_string_equal(inet_ntop(AF_INET6, &p.routes6[0].net, a, sizeof(a)), "fd00:8::");
+	assert_int_equal(p.routes6[0].bits, 64);
+	assert_false(p.routes6[0].has_gw);
+	assert_int_equal(p.routes6[0].metric, -1);
+	/* host bits cleared, gateway and metric kept */
+	assert_string_equal(inet_ntop(AF_INET6, &p.routes6[1].net, a, sizeof(a)), "2001:db8:1::");
+	assert_int_equal(p.routes6[1].bits, 62);
+	assert_true(p.routes6[1].has_gw);
+	assert_string_equal(inet_ntop(AF_INET6, &p.routes6[1].gw, a, sizeof(a)), "fd00:8::1");
+	assert_int_equal(p.routes6[1].metric, 7);
+
+	static const struct { const char *in, *msg; } bad[] = {
+		{ "ifconfig-ipv6 10.8.0.2/64 fd00::1",
+		  "ifconfig-ipv6: `10.8.0.2/64' is not an IPv6 address (with an optional /BITS)" },
+		{ "ifconfig-ipv6 fd00::2/129 fd00::1",
+		  "ifconfig-ipv6: `fd00::2/129' is not an IPv6 address (with an optional /BITS)" },
+		{ "ifconfig-ipv6 fd00::2/64 fd00::1/64",
+		  "ifconfig-ipv6: `fd00::1/64' is not an IPv6 address" },
+		{ "route-ipv6 fd00::/x", "route-ipv6: `fd00::/x' is not an IPv6 address "
+		  "(with an optional /BITS)" },
+		{ "route-ipv6 fd00::/64 fd00::1 -1", "route-ipv6: `-1' is not a number" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		rv_push_init(&p);
+		assert_int_equal(rv_push_parse(&p, bad[i].in, err), RV_ERR_FORMAT);
+		assert_string_equal(err, bad[i].msg);
+	}
 }
 
 int
@@ -397,6 +446,7 @@ main(void)
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_compression_refused),
 		cmocka_unit_test(test_skipped),
+		cmocka_unit_test(test_ipv6),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
