@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "control.h"
 #include "ctlpkt.h"
+#include "daemon_mgmt.h"
 #include "err.h"
 #include "log.h"
 #include "ncp.h"
@@ -38,6 +39,7 @@ struct rv_client {
 	struct rv_ncp ncp;
 	bool negotiated;                    /* ncp is valid */
 	bool occ_checked;
+	bool authing;                       /* AUTH reported to the management interface */
 	char occ_local[RV_WIRE_OCC_STRING_MAX];
 	char occ_remote[RV_WIRE_OCC_STRING_MAX];
 	char server_options[RV_WIRE_KM2_OPTIONS_MAX];
@@ -490,6 +492,11 @@ rv_client_control(struct rv_client *c, struct rv_pkt *pkt)
 			c->fresh = NULL;
 		}
 		return rv_peer_drop(c->p, drop_reason(r), &pkt->addr, rv_strerror(r));
+	}
+	/* The peer answered: TLS authentication starts (openvpn's AUTH state). */
+	if (!c->authing && s == c->session && rv_session_has_peer(s)) {
+		c->authing = true;
+		rv_daemon_mgmt_state(c->d, RV_MGMT_AUTH, NULL);
 	}
 }
 

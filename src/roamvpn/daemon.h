@@ -39,6 +39,8 @@ struct rv_tunconf {
 };
 
 struct rv_client;
+struct rv_mgmt;
+struct rv_status_file;
 
 /* What survives from one run to the next. */
 struct rv_carry {
@@ -51,6 +53,8 @@ struct rv_carry {
 	 * (id, time) pairs the peer has seen and be refused as replays. */
 	uint32_t send_id, send_time;
 	unsigned failures;          /* TLS client: failed attempts in a row */
+	struct rv_mgmt *mgmt;       /* --management, NULL without */
+	struct rv_status_file *status; /* --status, NULL without */
 };
 
 struct rv_daemon {
@@ -58,6 +62,7 @@ struct rv_daemon {
 	struct rv_event *ev;
 	struct rv_tun tun;
 	bool tun_configured;        /* addresses and routes are on the device */
+	struct in_addr vpn_ip;      /* the device's IPv4 address, for >STATE */
 	struct rv_link link;
 	struct rv_netconf *nc;
 	struct rv_peer peer;
@@ -104,6 +109,10 @@ void rv_daemon_up(struct rv_daemon *d);
 /* Ends the current run with s (first reason wins, except that an exit
  * overrides a restart). */
 void rv_daemon_signal(struct rv_daemon *d, enum rv_sig s, const char *why);
+
+/* Acts on signal signo (SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2) as when
+ * the process receives it; the management "signal" command comes here. */
+void rv_daemon_raise(struct rv_daemon *d, int signo);
 
 /* Logs the statistics block (SIGUSR2, exit). */
 void rv_daemon_print_stats(const struct rv_daemon *d);

@@ -268,8 +268,10 @@ rv_status_file_attach(struct rv_status_file *f, struct rv_event *ev,
 void
 rv_status_file_detach(struct rv_status_file *f)
 {
-	if (f->ev != NULL)
-		rv_timer_disarm(f->ev, &f->timer);
+	if (f->ev == NULL)
+		return;
+	rv_status_file_write(f);
+	rv_timer_disarm(f->ev, &f->timer);
 	f->ev = NULL;
 }
 

@@ -125,7 +125,8 @@ int rv_status_file_attach(struct rv_status_file *f, struct rv_event *ev,
 /* Writes the report now. Returns 0 or RV_ERR_SYSTEM / RV_ERR_NOMEM. */
 int rv_status_file_write(struct rv_status_file *f);
 
-/* Stops the timer (the event loop of a run is going away). */
+/* Writes the report a last time and stops the timer (the event loop of a
+ * run is going away). */
 void rv_status_file_detach(struct rv_status_file *f);
 
 /* Closes the file (it stays on disk, as openvpn leaves it). */
