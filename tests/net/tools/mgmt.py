@@ -45,6 +45,8 @@ class Conn:
                 d = self.s.recv(65536)
             except socket.timeout:
                 return None
+            except ConnectionResetError:
+                return ""
             if not d:
                 return ""
             self.buf += d
