@@ -12,6 +12,7 @@
  * socket accepts it.
  */
 #include "mgmt.h"
+#include "mgmt_cmd.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -30,61 +31,6 @@
 #include "err.h"
 #include "log.h"
 #include "plat.h"
-
-enum {
-	OUT_LINE_MAX = 1400,            /* a >LOG line: prefix, time, flags, message */
-	READ_BUDGET = 16384,            /* bytes read per wakeup, then others' turn */
-	STATE_TEXT = 192,
-};
-
-struct log_entry {
-	time_t t;
-	char flags[4];
-	char *text;
-};
-
-struct state_entry {
-	time_t t;
-	char text[STATE_TEXT];          /* "CONNECTED,SUCCESS,10.8.0.2,..." */
-};
-
-struct rv_mgmt {
-	/* settings */
-	char *addr, *port, *title;
-	bool is_unix;
-	bool hold_flag;                 /* --management-hold, "hold on|off" */
-
-	/* sockets; io registered on ev while attached */
-	int lfd, cfd;
-	struct rv_io lio, cio;
-	struct rv_event *ev;
-	struct rv_mgmt_ops ops;
-
-	/* the connected management client */
-	char in[RV_MGMT_LINE_MAX];
-	size_t inlen;
-	bool in_overflow;               /* discarding the rest of an over-long line */
-	char *out;
-	size_t outlen, outoff, outcap;
-	bool want_write;
-	bool state_rt, log_rt, echo_rt;
-	int bytecount_secs;
-	struct rv_timer bc_timer;
-	bool halt;                      /* close after the current batch */
-	bool overflowed;                /* halt because the output queue was full */
-	bool busy;                      /* processing commands: flush afterwards */
-
-	/* kept for the life of the process */
-	bool hold_release, holding;
-	int hold_signal, hold_sigfd;
-	char special[96];               /* the >HOLD line while holding */
-	uint64_t bytes_in, bytes_out;   /* link bytes of finished runs */
-	struct log_entry log[RV_MGMT_LOG_HISTORY];
-	size_t log_first, log_n;
-	struct state_entry st[RV_MGMT_STATE_HISTORY];
-	size_t st_first, st_n;
-	bool in_tap;
-};
 
 static const char *const state_names[RV_MGMT_STATE__MAX] = {
 	[RV_MGMT_CONNECTING] = "CONNECTING",
@@ -119,8 +65,8 @@ connected(const struct rv_mgmt *m)
 
 /* Appends one line and "\r\n". Past RV_MGMT_OUTQ_MAX the client is cut off:
  * a reader that does not keep up must not make the daemon hoard memory. */
-static void
-push_raw(struct rv_mgmt *m, const char *line)
+void
+rv_mgmt_push_raw(struct rv_mgmt *m, const char *line)
 {
 	size_t n = strlen(line);
 
@@ -157,16 +103,16 @@ push_raw(struct rv_mgmt *m, const char *line)
 	m->outlen += n + 2;
 }
 
-static void __attribute__((format(printf, 2, 3)))
-push(struct rv_mgmt *m, const char *fmt, ...)
+void
+rv_mgmt_push(struct rv_mgmt *m, const char *fmt, ...)
 {
-	char line[OUT_LINE_MAX];
+	char line[RV_MGMT_OUT_LINE_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	push_raw(m, line);
+	rv_mgmt_push_raw(m, line);
 }
 
 static void
@@ -238,7 +184,7 @@ static void
 tap(void *arg, int level, const char *msg)
 {
 	struct rv_mgmt *m = arg;
-	struct log_entry *e;
+	struct rv_mgmt_log_entry *e;
 	char *copy;
 
 	if (m->in_tap)
@@ -255,7 +201,7 @@ tap(void *arg, int level, const char *msg)
 		snprintf(e->flags, sizeof(e->flags), "%s", log_flags(level));
 		e->text = copy;
 		if (m->log_rt)
-			push(m, ">LOG:%u,%s,%s", (unsigned)e->t, e->flags, e->text);
+			rv_mgmt_push(m, ">LOG:%u,%s,%s", (unsigned)e->t, e->flags, e->text);
 		kick(m);
 	}
 	m->in_tap = false;
@@ -290,7 +236,7 @@ rv_mgmt_set_state(struct rv_mgmt *m, enum rv_mgmt_state s, const struct rv_mgmt_
 {
 	const struct rv_mgmt_state_info none = { 0 };
 	char ip[INET_ADDRSTRLEN] = "", ip6[INET6_ADDRSTRLEN + 1] = "", rem[64], loc[64];
-	struct state_entry *e;
+	struct rv_mgmt_state_entry *e;
 
 	if (m == NULL)
 		return;
@@ -314,7 +260,7 @@ rv_mgmt_set_state(struct rv_mgmt *m, enum rv_mgmt_state s, const struct rv_mgmt_
 	    info->desc != NULL ? info->desc : "", ip, rem, loc, ip6);
 	if (m->state_rt) {
 		rv_log(RV_LOG_NOTICE, "MANAGEMENT: >STATE:%u,%s", (unsigned)e->t, e->text);
-		push(m, ">STATE:%u,%s", (unsigned)e->t, e->text);
+		rv_mgmt_push(m, ">STATE:%u,%s", (unsigned)e->t, e->text);
 		kick(m);
 	}
 }
@@ -364,10 +310,10 @@ close_client(struct rv_mgmt *m)
 static void
 welcome(struct rv_mgmt *m)
 {
-	push(m, ">INFO:OpenVPN Management Interface Version %d -- type 'help' for more info",
+	rv_mgmt_push(m, ">INFO:OpenVPN Management Interface Version %d -- type 'help' for more info",
 	    RV_MGMT_VERSION);
 	if (m->special[0] != '\0')
-		push_raw(m, m->special);
+		rv_mgmt_push_raw(m, m->special);
 }
 
 static void
@@ -405,415 +351,6 @@ on_listen(void *arg, uint32_t events)
 	kick(m);
 }
 
-/* --- commands ---------------------------------------------------------------------- */
-
-/* Link bytes of this process: finished runs plus the current one. */
-static void
-total_bytes(struct rv_mgmt *m, uint64_t *in, uint64_t *out)
-{
-	uint64_t ri = 0, ro = 0;
-
-	if (m->ops.bytes != NULL)
-		m->ops.bytes(m->ops.arg, &ri, &ro);
-	*in = m->bytes_in + ri;
-	*out = m->bytes_out + ro;
-}
-
-static void
-unsupported(struct rv_mgmt *m, const char *cmd)
-{
-	push(m, "ERROR: The '%s' command is not supported by the current daemon mode", cmd);
-}
-
-/*
- * Splits a command line into at most max words, in place: words are
- * separated by blanks; "double quotes" and 'single quotes' group, and a
- * backslash escapes the next character outside single quotes (openvpn's
- * configuration-line rules). Returns the number of words, or -1 for an
- * unterminated quote.
- */
-static int
-split(char *line, char **w, int max)
-{
-	char *r = line, *o = line;
-	int n = 0;
-
-	while (*r != '\0') {
-		char q = 0;
-
-		while (*r == ' ' || *r == '\t')
-			r++;
-		if (*r == '\0')
-			break;
-		if (n == max)
-			return n;
-		w[n++] = o;
-		while (*r != '\0' && (q != 0 || (*r != ' ' && *r != '\t'))) {
-			if (q == 0 && (*r == '"' || *r == '\'')) {
-				q = *r++;
-			} else if (q != 0 && *r == q) {
-				q = 0;
-				r++;
-			} else if (*r == '\\' && q != '\'' && r[1] != '\0') {
-				*o++ = r[1];
-				r += 2;
-			} else {
-				*o++ = *r++;
-			}
-		}
-		if (q != 0)
-			return -1;
-		if (*r != '\0')
-			r++;
-		*o++ = '\0';
-	}
-	return n;
-}
-
-/* openvpn's argument count check: "ERROR: the 'x' command requires ...". */
-static bool
-need(struct rv_mgmt *m, char **w, int n, int want, bool at_least)
-{
-	if (n - 1 >= want)
-		return true;
-	push(m, "ERROR: the '%s' command requires %s%d parameter%s", w[0],
-	    at_least ? "at least " : "", want, want > 1 ? "s" : "");
-	return false;
-}
-
-static void
-cmd_help(struct rv_mgmt *m)
-{
-	static const char *const lines[] = {
-		"Commands:",
-		"bytecount n            : Show bytes in/out, update every n secs (0=off).",
-		"echo [on|off] [N|all]  : Like log, but only show messages in echo buffer.",
-		"exit|quit              : Close management session.",
-		"help                   : Print this message.",
-		"hold [on|off|release]  : Set/show hold flag to on/off state, or",
-		"                         release current hold and start tunnel.",
-		"kill cn                : Kill the client instance(s) having common name cn.",
-		"kill IP:port           : Kill the client instance connecting from IP:port.",
-		"load-stats             : Show global server load stats.",
-		"log [on|off] [N|all]   : Turn on/off realtime log display",
-		"                         + show last N lines or 'all' for entire history.",
-		"mute [n]               : Set log mute level to n, or show level if n is absent.",
-		"pid                    : Show process ID of the current OpenVPN process.",
-		"client-kill CID [M]    : Kill client instance CID with message M (def=RESTART)",
-		"signal s               : Send signal s to daemon,",
-		"                         s = SIGHUP|SIGTERM|SIGUSR1|SIGUSR2.",
-		"state [on|off] [N|all] : Like log, but show state history.",
-		"status [n]             : Show current daemon status info using format #n.",
-		"verb [n]               : Set log verbosity level to n, or show if n is absent.",
-		"version [n]            : Set client's version to n or show current version of daemon.",
-		"END",
-	};
-
-	push(m, "Management Interface for %s", m->title);
-	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
-		push_raw(m, lines[i]);
-}
-
-static int
-parse_signal(const char *name)
-{
-	static const struct { const char *name; int sig; } sigs[] = {
-		{ "SIGHUP", SIGHUP }, { "SIGINT", SIGINT }, { "SIGUSR1", SIGUSR1 },
-		{ "SIGUSR2", SIGUSR2 }, { "SIGTERM", SIGTERM },
-	};
-
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		if (strcmp(sigs[i].name, name) == 0)
-			return sigs[i].sig;
-	return -1;
-}
-
-static void
-cmd_signal(struct rv_mgmt *m, const char *name)
-{
-	int sig = parse_signal(name);
-
-	if (sig < 0) {
-		push(m, "ERROR: signal '%s' is not a known signal type", name);
-	} else if (m->holding && (sig == SIGHUP || sig == SIGUSR1)) {
-		push(m, "ERROR: signal '%s' is currently ignored", name);
-		push_raw(m, m->special);
-	} else if (m->ops.signal == NULL) {
-		unsupported(m, "signal");
-	} else {
-		push(m, "SUCCESS: signal %s thrown", name);
-		m->ops.signal(m->ops.arg, sig);
-	}
-}
-
-static void
-emit_status(void *arg, const char *line)
-{
-	push_raw(arg, line);
-}
-
-static void
-cmd_status(struct rv_mgmt *m, const char *arg)
-{
-	if (m->ops.status.report == NULL)
-		unsupported(m, "status");
-	else
-		m->ops.status.report(m->ops.status.arg, arg != NULL ? atoi(arg) : 0, emit_status, m);
-}
-
-/* "kill CN" or "kill IP:port" (IPv4, as openvpn parses it). */
-static void
-cmd_kill(struct rv_mgmt *m, const char *victim)
-{
-	const char *colon = strchr(victim, ':');
-	char host[128];
-	struct in_addr a;
-	int n, port;
-
-	if (m->ops.kill_by_cn == NULL || m->ops.kill_by_addr == NULL) {
-		unsupported(m, "kill");
-		return;
-	}
-	if (colon == NULL || colon[1] == '\0' || colon == victim) {
-		n = m->ops.kill_by_cn(m->ops.arg, victim);
-		if (n > 0)
-			push(m, "SUCCESS: common name '%s' found, %d client(s) killed", victim, n);
-		else
-			push(m, "ERROR: common name '%s' not found", victim);
-		return;
-	}
-	snprintf(host, sizeof(host), "%.*s", (int)(colon - victim), victim);
-	if (inet_pton(AF_INET, host, &a) != 1) {
-		push(m, "ERROR: error parsing IP address: %s", host);
-		return;
-	}
-	port = atoi(colon + 1);
-	if (port <= 0 || port >= 65536) {
-		push(m, "ERROR: port number is out of range: %s", colon + 1);
-		return;
-	}
-	n = m->ops.kill_by_addr(m->ops.arg, a, (uint16_t)port);
-	if (n > 0)
-		push(m, "SUCCESS: %d client(s) at address %s:%d killed", n, host, port);
-	else
-		push(m, "ERROR: client at address %s:%d not found", host, port);
-}
-
-static void
-cmd_client_kill(struct rv_mgmt *m, const char *cid_text, const char *msg)
-{
-	unsigned long cid;
-
-	if (sscanf(cid_text, "%lu", &cid) != 1) {
-		push(m, "ERROR: cannot parse CID");
-	} else if (m->ops.kill_by_cid == NULL) {
-		unsupported(m, "client-kill");
-	} else if (m->ops.kill_by_cid(m->ops.arg, cid, msg)) {
-		push(m, "SUCCESS: client-kill command succeeded");
-	} else {
-		push(m, "ERROR: client-kill command failed");
-	}
-}
-
-static void
-cmd_level(struct rv_mgmt *m, const char *name, const char *arg)
-{
-	bool verb = strcmp(name, "verb") == 0;
-	int v;
-
-	if (arg == NULL) {
-		push(m, "SUCCESS: %s=%d", name, verb ? rv_log_get_verb() : rv_log_get_mute());
-		return;
-	}
-	v = atoi(arg);
-	if (v < 0 || (verb && v > RV_LOG_VERB_MAX)) {
-		push(m, "ERROR: %s level is out of range", name);
-		return;
-	}
-	if (verb)
-		rv_log_set_verb(v);
-	else
-		rv_log_set_mute(v);
-	push(m, "SUCCESS: %s level changed", name);
-}
-
-static void
-print_log(struct rv_mgmt *m, size_t i)
-{
-	const struct log_entry *e = &m->log[(m->log_first + i) % RV_MGMT_LOG_HISTORY];
-
-	push(m, "%u,%s,%s", (unsigned)e->t, e->flags, e->text);
-}
-
-static void
-print_state(struct rv_mgmt *m, size_t i)
-{
-	const struct state_entry *e = &m->st[(m->st_first + i) % RV_MGMT_STATE_HISTORY];
-
-	push(m, "%u,%s", (unsigned)e->t, e->text);
-}
-
-/* log, state and echo: "on", "off", "all" or the last N entries, oldest
- * first, then END. */
-static void
-history(struct rv_mgmt *m, const char *arg, const char *type, bool *rt, size_t count,
-    void (*print)(struct rv_mgmt *, size_t))
-{
-	int n = 0;
-
-	if (strcmp(arg, "on") == 0 || strcmp(arg, "off") == 0) {
-		*rt = arg[1] == 'n';
-		push(m, "SUCCESS: real-time %s notification set to %s", type, *rt ? "ON" : "OFF");
-	} else if (strcmp(arg, "all") == 0 || (n = atoi(arg)) > 0) {
-		size_t from = n > 0 && (size_t)n < count ? count - (size_t)n : 0;
-
-		for (size_t i = from; i < count; i++)
-			print(m, i);
-		push_raw(m, "END");
-	} else {
-		push(m, "ERROR: %s parameter must be 'on' or 'off' or some number n or 'all'", type);
-	}
-}
-
-static void
-cmd_history(struct rv_mgmt *m, char **w, int n)
-{
-	for (int i = 1; i < n && i <= 2; i++) {
-		if (w[0][0] == 'l')
-			history(m, w[i], "log", &m->log_rt, m->log_n, print_log);
-		else if (w[0][0] == 's')
-			history(m, w[i], "state", &m->state_rt, m->st_n, print_state);
-		else
-			history(m, w[i], "echo", &m->echo_rt, 0, NULL);
-	}
-}
-
-static void
-cmd_hold(struct rv_mgmt *m, const char *arg)
-{
-	if (arg == NULL) {
-		push(m, "SUCCESS: hold=%d", m->hold_flag ? 1 : 0);
-	} else if (strcmp(arg, "on") == 0 || strcmp(arg, "off") == 0) {
-		m->hold_flag = arg[1] == 'n';
-		push(m, "SUCCESS: hold flag set to %s", m->hold_flag ? "ON" : "OFF");
-	} else if (strcmp(arg, "release") == 0) {
-		m->hold_release = true;
-		push(m, "SUCCESS: hold release succeeded");
-		if (m->holding)
-			rv_event_stop(m->ev);
-	} else {
-		push(m, "ERROR: bad hold command parameter");
-	}
-}
-
-static void
-cmd_bytecount(struct rv_mgmt *m, const char *arg)
-{
-	m->bytecount_secs = atoi(arg) > 0 ? atoi(arg) : 0;
-	if (m->ev != NULL) {
-		if (m->bytecount_secs > 0)
-			rv_timer_arm(m->ev, &m->bc_timer,
-			    rv_event_now(m->ev) + rv_sec((uint64_t)m->bytecount_secs));
-		else
-			rv_timer_disarm(m->ev, &m->bc_timer);
-	}
-	push(m, "SUCCESS: bytecount interval changed");
-}
-
-static void
-cmd_load_stats(struct rv_mgmt *m)
-{
-	uint64_t in, out;
-
-	total_bytes(m, &in, &out);
-	push(m, "SUCCESS: nclients=%d,bytesin=%llu,bytesout=%llu",
-	    m->ops.n_clients != NULL ? m->ops.n_clients(m->ops.arg) : 0,
-	    (unsigned long long)in, (unsigned long long)out);
-}
-
-/* Commands of openvpn's interface that roamvpn does not offer. */
-static bool
-is_openvpn_only(const char *cmd)
-{
-	static const char *const names[] = {
-		"auth-retry", "forget-passwords", "needok", "needstr", "net", "password",
-		"username", "remote", "proxy", "remote-entry-count", "remote-entry-get",
-		"pkcs11-id-count", "pkcs11-id-get", "client-auth", "client-auth-nt",
-		"client-deny", "client-pending-auth", "env-filter", "rsa-sig", "pk-sig",
-		"certificate", "cr-response", "test",
-	};
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcmp(names[i], cmd) == 0)
-			return true;
-	return false;
-}
-
-static void
-dispatch(struct rv_mgmt *m, char **w, int n)
-{
-	const char *c = w[0], *a1 = n > 1 ? w[1] : NULL;
-
-	if (strcmp(c, "exit") == 0 || strcmp(c, "quit") == 0)
-		m->halt = true;
-	else if (strcmp(c, "help") == 0)
-		cmd_help(m);
-	else if (strcmp(c, "version") == 0 && a1 == NULL)
-		push(m, "OpenVPN Version: %s", m->title), push(m, "Management Version: %d",
-		    RV_MGMT_VERSION), push_raw(m, "END");
-	else if (strcmp(c, "version") == 0)
-		;       /* the client announces its version: no answer */
-	else if (strcmp(c, "pid") == 0)
-		push(m, "SUCCESS: pid=%d", (int)getpid());
-	else if (strcmp(c, "nclients") == 0 && m->ops.n_clients == NULL)
-		unsupported(m, "nclients");
-	else if (strcmp(c, "nclients") == 0)
-		push(m, "SUCCESS: nclients=%d", m->ops.n_clients(m->ops.arg));
-	else if (strcmp(c, "load-stats") == 0)
-		cmd_load_stats(m);
-	else if (strcmp(c, "signal") == 0 && need(m, w, n, 1, false))
-		cmd_signal(m, a1);
-	else if (strcmp(c, "status") == 0)
-		cmd_status(m, a1);
-	else if (strcmp(c, "kill") == 0 && need(m, w, n, 1, false))
-		cmd_kill(m, a1);
-	else if (strcmp(c, "client-kill") == 0 && need(m, w, n, 1, true))
-		cmd_client_kill(m, a1, n > 2 ? w[2] : NULL);
-	else if (strcmp(c, "verb") == 0 || strcmp(c, "mute") == 0)
-		cmd_level(m, c, a1);
-	else if (strcmp(c, "state") == 0 && a1 == NULL)
-		history(m, "1", "state", &m->state_rt, m->st_n, print_state);
-	else if (strcmp(c, "state") == 0 ||
-	    ((strcmp(c, "log") == 0 || strcmp(c, "echo") == 0) && need(m, w, n, 1, true)))
-		cmd_history(m, w, n);
-	else if (strcmp(c, "hold") == 0)
-		cmd_hold(m, a1);
-	else if (strcmp(c, "bytecount") == 0 && need(m, w, n, 1, false))
-		cmd_bytecount(m, a1);
-	else if (is_openvpn_only(c))
-		unsupported(m, c);
-	else if (strcmp(c, "signal") != 0 && strcmp(c, "kill") != 0 &&
-	    strcmp(c, "client-kill") != 0 && strcmp(c, "log") != 0 &&
-	    strcmp(c, "echo") != 0 && strcmp(c, "bytecount") != 0)
-		push(m, "ERROR: unknown command, enter 'help' for more options");
-}
-
-/* One command line: logged at --verb 3 as openvpn does, then run. */
-static void
-command(struct rv_mgmt *m, char *line)
-{
-	char *w[RV_MGMT_MAX_PARAMS];
-	int n;
-
-	if (strcmp(line, "load-stats") != 0)
-		rv_log(RV_LOG_MGMT, "MANAGEMENT: CMD '%s'", line);
-	n = split(line, w, RV_MGMT_MAX_PARAMS);
-	if (n < 0)
-		push(m, "ERROR: unterminated quote in command");
-	else if (n > 0)
-		dispatch(m, w, n);
-}
-
 /* Splits input into lines, keeping printable characters (so "\r\n" works and
  * control bytes vanish, as in openvpn). A line longer than RV_MGMT_LINE_MAX
  * is dropped whole and answered with openvpn's unknown-command error (what
@@ -827,10 +364,10 @@ consume(struct rv_mgmt *m, const char *data, size_t len)
 
 		if (c == '\n') {
 			if (m->in_overflow)
-				push(m, "ERROR: unknown command, enter 'help' for more options");
+				rv_mgmt_push(m, "ERROR: unknown command, enter 'help' for more options");
 			else {
 				m->in[m->inlen] = '\0';
-				command(m, m->in);
+				rv_mgmt_cmd_run(m, m->in);
 			}
 			m->inlen = 0;
 			m->in_overflow = false;
@@ -850,7 +387,7 @@ on_client(void *arg, uint32_t events)
 {
 	struct rv_mgmt *m = arg;
 	char buf[4096];
-	size_t budget = READ_BUDGET;
+	size_t budget = RV_MGMT_READ_BUDGET;
 
 	if (events & EPOLLOUT)
 		kick(m);
@@ -880,8 +417,8 @@ on_bytecount(void *arg)
 
 	if (!connected(m) || m->bytecount_secs <= 0)
 		return;
-	total_bytes(m, &in, &out);
-	push(m, ">BYTECOUNT:%llu,%llu", (unsigned long long)in, (unsigned long long)out);
+	rv_mgmt_total_bytes(m, &in, &out);
+	rv_mgmt_push(m, ">BYTECOUNT:%llu,%llu", (unsigned long long)in, (unsigned long long)out);
 	kick(m);
 	rv_timer_arm(m->ev, &m->bc_timer, rv_event_now(m->ev) + rv_sec((uint64_t)m->bytecount_secs));
 }
@@ -1087,7 +624,7 @@ rv_mgmt_hold(struct rv_mgmt *m, int sigfd, int holdtime)
 	if (rv_event_add(ev, &sio, sigfd, EPOLLIN, on_hold_sigfd, m) == 0 &&
 	    rv_mgmt_attach(m, ev, &ops) == 0) {
 		if (connected(m)) {
-			push_raw(m, m->special);
+			rv_mgmt_push_raw(m, m->special);
 			kick(m);
 		}
 		while (!m->hold_release && m->hold_signal == 0)
