@@ -27,7 +27,8 @@
 # Also: roamvpn waits for "hold release" (no device before it); a second
 # management client gets no greeting while the first is connected (as
 # openvpn); the status files of both clients match once masked.
-# Takes about 10 s.
+# Then a roamvpn client with --management PATH unix answers "state" and
+# "signal SIGTERM" and removes its socket file at exit. Takes about 12 s.
 
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 
@@ -110,3 +111,15 @@ mask <"$WORK/cr.status" >"$WORK/cr.status.masked"
 diff -u "$WORK/co.status.masked" "$WORK/cr.status.masked" ||
 	fail "status files differ (- openvpn, + roamvpn)"
 head -n 3 "$WORK/cr.status" | sed 's/^/  /'
+
+section "a unix socket"
+# --management PATH unix: the same protocol; the socket file goes away at exit.
+tls_client cu rv --dev vpn3 --management "$WORK/mgmt.sock" unix --verb 3
+vpn_wait_init cu
+nsq 2 python3 "$MGMT" "$WORK/mgmt.sock" state "signal SIGTERM" "@eof" >"$WORK/cu.mgmt" 2>&1 ||
+	fail "unix socket transcript incomplete: $(tail -n 3 "$WORK/cu.mgmt")"
+grep -qE '^[0-9]+,CONNECTED,SUCCESS,10\.8\.0\.[0-9]+,192\.168\.241\.1,1194,,<CR>$' "$WORK/cu.mgmt" ||
+	fail "no CONNECTED state over the unix socket: $(cat "$WORK/cu.mgmt")"
+wait_gone "${VPN_PID[cu]}" 10 || fail "roamvpn did not exit on signal SIGTERM (unix socket)"
+[[ ! -e $WORK/mgmt.sock ]] || fail "the management socket file is left behind"
+say "unix socket: state answered, SIGTERM obeyed, socket file removed"
