@@ -61,6 +61,14 @@ rv_daemon_mgmt_attach(struct rv_daemon *d)
 }
 
 void
+rv_daemon_mgmt_set_ops(struct rv_daemon *d, const struct rv_mgmt_ops *ops)
+{
+	if (d->carry->status != NULL)
+		rv_status_file_set_source(d->carry->status, &ops->status);
+	rv_mgmt_set_ops(d->carry->mgmt, ops);
+}
+
+void
 rv_daemon_mgmt_detach(struct rv_daemon *d)
 {
 	if (d->carry->status != NULL)

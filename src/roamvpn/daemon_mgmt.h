@@ -16,6 +16,11 @@
  * absent) to the run's event loop. Returns 0 or RV_ERR_SYSTEM. */
 int rv_daemon_mgmt_attach(struct rv_daemon *d);
 
+/* The seam for a server run: replaces what the management interface and
+ * the status file act on (ops->status also feeds the status file, with
+ * --status-version). Call after rv_daemon_mgmt_attach(). */
+void rv_daemon_mgmt_set_ops(struct rv_daemon *d, const struct rv_mgmt_ops *ops);
+
 /* Before the run's event loop goes away. */
 void rv_daemon_mgmt_detach(struct rv_daemon *d);
 

@@ -553,6 +553,13 @@ rv_mgmt_attach(struct rv_mgmt *m, struct rv_event *ev, const struct rv_mgmt_ops 
 }
 
 void
+rv_mgmt_set_ops(struct rv_mgmt *m, const struct rv_mgmt_ops *ops)
+{
+	if (m != NULL)
+		m->ops = *ops;
+}
+
+void
 rv_mgmt_detach(struct rv_mgmt *m)
 {
 	uint64_t in = 0, out = 0;

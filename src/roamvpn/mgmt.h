@@ -114,6 +114,10 @@ void rv_mgmt_close(struct rv_mgmt *m);
  * Returns 0 or RV_ERR_SYSTEM. */
 int rv_mgmt_attach(struct rv_mgmt *m, struct rv_event *ev, const struct rv_mgmt_ops *ops);
 
+/* Replaces the ops of the attached run (a server run installs its own after
+ * the daemon attached the client ones). */
+void rv_mgmt_set_ops(struct rv_mgmt *m, const struct rv_mgmt_ops *ops);
+
 /* Before ev goes away: stops watching, adds the run's bytes to the totals. */
 void rv_mgmt_detach(struct rv_mgmt *m);
 

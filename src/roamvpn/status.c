@@ -266,6 +266,12 @@ rv_status_file_attach(struct rv_status_file *f, struct rv_event *ev,
 }
 
 void
+rv_status_file_set_source(struct rv_status_file *f, const struct rv_status_source *src)
+{
+	f->src = *src;
+}
+
+void
 rv_status_file_detach(struct rv_status_file *f)
 {
 	if (f->ev == NULL)

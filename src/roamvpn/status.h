@@ -122,6 +122,9 @@ int rv_status_file_open(struct rv_status_file *f, const char *path, int secs, in
 int rv_status_file_attach(struct rv_status_file *f, struct rv_event *ev,
     const struct rv_status_source *src);
 
+/* Replaces the source of an attached file (a server run installs its own). */
+void rv_status_file_set_source(struct rv_status_file *f, const struct rv_status_source *src);
+
 /* Writes the report now. Returns 0 or RV_ERR_SYSTEM / RV_ERR_NOMEM. */
 int rv_status_file_write(struct rv_status_file *f);
 

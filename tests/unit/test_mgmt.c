@@ -91,6 +91,20 @@ fake_kill_cid(void *arg, unsigned long cid, const char *msg)
 	return cid == 3;
 }
 
+/* A server's report: its model through the status formatter. */
+static void
+server_status(void *arg, int version, rv_status_emit_fn *emit, void *emit_arg)
+{
+	const struct rv_status_client c = { .common_name = "alice", .real_addr = "10.0.0.1:1194",
+	    .virt4 = "10.8.0.2", .bytes_rx = 1, .bytes_tx = 2, .connected_since = WALL,
+	    .client_id = 3, .peer_id = 0, .cipher = "AES-256-GCM" };
+	const struct rv_status_server s = { .title = "roamvpn T", .now = WALL, .clients = &c,
+	    .nclients = 1, .has_bcast_queue = true };
+
+	(void)arg;
+	rv_status_format_server(&s, version, emit, emit_arg);
+}
+
 static int
 fake_n_clients(void *arg)
 {
@@ -123,6 +137,7 @@ setup_mgmt(bool server)
 		ops.kill_by_addr = fake_kill_addr;
 		ops.kill_by_cid = fake_kill_cid;
 		ops.n_clients = fake_n_clients;
+		ops.status = (struct rv_status_source){ server_status, f };
 	}
 	f->m->ops = ops;
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv), 0);
@@ -448,6 +463,20 @@ test_server_commands(void **state)
 	assert_string_equal(f->kill_msg, "HALT");
 	expect(f, "client-kill x", "ERROR: cannot parse CID\r\n");
 	expect(f, "nclients", "SUCCESS: nclients=4\r\n");
+	setenv("TZ", "UTC", 1);
+	tzset();
+	expect(f, "status 3", "TITLE\troamvpn T\r\nTIME\t2026-12-05 01:43:04\t1796434984\r\n"
+	    "HEADER\tCLIENT_LIST\tCommon Name\tReal Address\tVirtual Address\t"
+	    "Virtual IPv6 Address\tBytes Received\tBytes Sent\tConnected Since\t"
+	    "Connected Since (time_t)\tUsername\tClient ID\tPeer ID\tData Channel Cipher\r\n"
+	    "CLIENT_LIST\talice\t10.0.0.1:1194\t10.8.0.2\t\t1\t2\t2026-12-05 01:43:04\t"
+	    "1796434984\tUNDEF\t3\t0\tAES-256-GCM\r\n"
+	    "HEADER\tROUTING_TABLE\tVirtual Address\tCommon Name\tReal Address\tLast Ref\t"
+	    "Last Ref (time_t)\r\n"
+	    "GLOBAL_STATS\tMax bcast/mcast queue length\t0\r\n"
+	    "GLOBAL_STATS\tdco_enabled\t0\r\nEND\r\n");
+	assert_non_null(strstr(send_text(f, "status\n"), "OpenVPN CLIENT LIST\r\nUpdated,"));
+	expect(f, "status 9", "ERROR: bad status format version number\r\n");
 	expect(f, "load-stats", "SUCCESS: nclients=4,bytesin=100,bytesout=200\r\n");
 }
 
