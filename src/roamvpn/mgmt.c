@@ -202,6 +202,9 @@ tap(void *arg, int level, const char *msg)
 		e->text = copy;
 		if (m->log_rt)
 			rv_mgmt_push(m, ">LOG:%u,%s,%s", (unsigned)e->t, e->flags, e->text);
+		/* A fatal error is announced whether or not "log on" was given. */
+		if (level == RV_LOG_FATAL)
+			rv_mgmt_push(m, ">FATAL:%s", e->text);
 		kick(m);
 	}
 	m->in_tap = false;

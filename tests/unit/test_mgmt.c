@@ -408,6 +408,9 @@ test_log(void **state)
 	rv_log(RV_LOG_DEBUG, "not shown at verb 3");
 	assert_string_equal(answer(f), ">LOG:1796434984,W,WARNING: careful\r\n"
 	    ">LOG:1796434984,N,ERROR: broken\r\n");
+	rv_log(RV_LOG_FATAL, "the end");
+	assert_string_equal(answer(f), ">LOG:1796434984,F,ERROR: the end\r\n"
+	    ">FATAL:ERROR: the end\r\n");
 	expect(f, "log off", ">LOG:1796434984,D,MANAGEMENT: CMD 'log off'\r\n"
 	    "SUCCESS: real-time log notification set to OFF\r\n");
 	expect(f, "load-stats", "SUCCESS: nclients=0,bytesin=100,bytesout=200\r\n");
