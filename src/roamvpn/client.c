@@ -40,6 +40,7 @@ struct rv_client {
 	bool negotiated;                    /* ncp is valid */
 	bool occ_checked;
 	bool authing;                       /* AUTH reported to the management interface */
+	bool getting_config;                /* GET_CONFIG reported */
 	char occ_local[RV_WIRE_OCC_STRING_MAX];
 	char occ_remote[RV_WIRE_OCC_STRING_MAX];
 	char server_options[RV_WIRE_KM2_OPTIONS_MAX];
@@ -226,6 +227,11 @@ on_push_timer(void *arg)
 		rv_log(RV_LOG_ERR, "no reply from the server to push requests in %d s",
 		    c->o->hand_window);
 		return restart(c, "push-request-timeout");
+	}
+	/* No reply a second after the keys: openvpn's GET_CONFIG state. */
+	if (!c->getting_config) {
+		c->getting_config = true;
+		rv_daemon_mgmt_state(c->d, RV_MGMT_GET_CONFIG, NULL);
 	}
 	if (rv_session_send_text(c->session, "PUSH_REQUEST") == 0)
 		rv_log(RV_LOG_NOTICE, "SENT CONTROL: PUSH_REQUEST");
