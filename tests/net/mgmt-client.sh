@@ -28,7 +28,9 @@
 #
 # Also: roamvpn waits for "hold release" (no device before it); a second
 # management client gets no greeting while the first is connected (as
-# openvpn); the status files of both clients match once masked.
+# openvpn); a management client that floods commands and never reads is cut
+# off (4 MiB of answers queued) and the next one is served; the status files
+# of both clients match once masked.
 # Then a roamvpn client with --management PATH unix answers "state" and
 # "signal SIGTERM" and removes its socket file at exit. Takes about 14 s.
 
@@ -89,6 +91,34 @@ nsq 2 env TIMEOUT=1 python3 "$MGMT" 127.0.0.1:7602 "@sleep 1" >"$WORK/cr2.mgmt" 
 wait "$P1" || true
 [[ ! -s $WORK/cr2.mgmt ]] || fail "a second management client was served: $(head -n 2 "$WORK/cr2.mgmt")"
 say "a second management client gets no greeting while the first is connected"
+
+section "a hostile management client"
+# One that sends "load-stats" 800000 times (each answered, none logged)
+# and never reads: roamvpn must cut it off once 4 MiB of answers pile up,
+# and serve the next one. The daemon is held meanwhile, so its loop is the hold loop; the
+# tunnel's own loop is exercised by the same code after "hold release".
+nsq 2 python3 - <<'PY' >"$WORK/junk.out" 2>&1 || true
+import os, socket, time
+s = socket.create_connection(("127.0.0.1", 7602), timeout=10)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+line = b"load-stats\n"
+sent = 0
+try:
+    while sent < 8800000:
+        s.sendall(line * 100)
+        sent += len(line) * 100
+    print("sent everything: not cut off")
+except OSError as e:
+    print("cut off after %d bytes: %s" % (sent, e))
+PY
+say "  $(cat "$WORK/junk.out")"
+grep -q '^cut off after' "$WORK/junk.out" || fail "a management client that never reads was not cut off"
+assert_log cr 'the client did not read its output'
+assert_alive "${VPN_PID[cr]}" roamvpn
+nsq 2 python3 "$MGMT" 127.0.0.1:7602 pid >"$WORK/after.mgmt" 2>&1 ||
+	fail "no management session after the hostile one: $(tail -n 2 "$WORK/after.mgmt")"
+grep -q '^SUCCESS: pid=' "$WORK/after.mgmt" || fail "no pid answer after the hostile client"
+say "cut off after 4 MiB of unread answers; the next management client is served"
 
 section "the same commands to both management interfaces"
 nsq 2 python3 "$MGMT" 127.0.0.1:7601 "${STEPS[@]}" >"$WORK/co.mgmt" 2>&1 &
