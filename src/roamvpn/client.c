@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "control.h"
 #include "ctlpkt.h"
+#include "daemon_mgmt.h"
 #include "err.h"
 #include "log.h"
 #include "ncp.h"
@@ -38,6 +39,8 @@ struct rv_client {
 	struct rv_ncp ncp;
 	bool negotiated;                    /* ncp is valid */
 	bool occ_checked;
+	bool authing;                       /* AUTH reported to the management interface */
+	bool getting_config;                /* GET_CONFIG reported */
 	char occ_local[RV_WIRE_OCC_STRING_MAX];
 	char occ_remote[RV_WIRE_OCC_STRING_MAX];
 	char server_options[RV_WIRE_KM2_OPTIONS_MAX];
@@ -225,6 +228,11 @@ on_push_timer(void *arg)
 		rv_log(RV_LOG_ERR, "no reply from the server to push requests in %d s",
 		    c->o->hand_window);
 		return restart(c, "push-request-timeout");
+	}
+	/* No reply a second after the keys: openvpn's GET_CONFIG state. */
+	if (!c->getting_config) {
+		c->getting_config = true;
+		rv_daemon_mgmt_state(c->d, RV_MGMT_GET_CONFIG, NULL);
 	}
 	if (rv_session_send_text(c->session, "PUSH_REQUEST") == 0)
 		rv_log(RV_LOG_NOTICE, "SENT CONTROL: PUSH_REQUEST");
@@ -522,6 +530,11 @@ rv_client_control(struct rv_client *c, struct rv_pkt *pkt)
 			c->fresh = NULL;
 		}
 		return rv_peer_drop(c->p, drop_reason(r), &pkt->addr, rv_strerror(r));
+	}
+	/* The peer answered: TLS authentication starts (openvpn's AUTH state). */
+	if (!c->authing && s == c->session && rv_session_has_peer(s)) {
+		c->authing = true;
+		rv_daemon_mgmt_state(c->d, RV_MGMT_AUTH, NULL);
 	}
 }
 

@@ -16,6 +16,7 @@
 
 #include "client.h"
 #include "clock.h"
+#include "daemon_mgmt.h"
 #include "err.h"
 #include "log.h"
 #include "plat.h"
@@ -47,6 +48,27 @@ start_exit_notify(struct rv_daemon *d, const char *why)
 	return true;
 }
 
+void
+rv_daemon_raise(struct rv_daemon *d, int sig)
+{
+	switch (sig) {
+	case SIGTERM:
+	case SIGINT:
+		if (!start_exit_notify(d, sig == SIGTERM ? "SIGTERM" : "SIGINT"))
+			rv_daemon_signal(d, RV_SIG_EXIT, sig == SIGTERM ? "SIGTERM" : "SIGINT");
+		break;
+	case SIGHUP:
+		rv_daemon_signal(d, RV_SIG_RELOAD, "SIGHUP");
+		break;
+	case SIGUSR1:
+		rv_daemon_signal(d, RV_SIG_RESTART, "SIGUSR1");
+		break;
+	case SIGUSR2:
+		rv_daemon_print_stats(d);
+		break;
+	}
+}
+
 static void
 on_signal(void *arg, uint32_t events)
 {
@@ -54,24 +76,8 @@ on_signal(void *arg, uint32_t events)
 	int sig;
 
 	(void)events;
-	while ((sig = rv_plat_signal_read(d->carry->sigfd)) > 0) {
-		switch (sig) {
-		case SIGTERM:
-		case SIGINT:
-			if (!start_exit_notify(d, sig == SIGTERM ? "SIGTERM" : "SIGINT"))
-				rv_daemon_signal(d, RV_SIG_EXIT, sig == SIGTERM ? "SIGTERM" : "SIGINT");
-			break;
-		case SIGHUP:
-			rv_daemon_signal(d, RV_SIG_RELOAD, "SIGHUP");
-			break;
-		case SIGUSR1:
-			rv_daemon_signal(d, RV_SIG_RESTART, "SIGUSR1");
-			break;
-		case SIGUSR2:
-			rv_daemon_print_stats(d);
-			break;
-		}
-	}
+	while ((sig = rv_plat_signal_read(d->carry->sigfd)) > 0)
+		rv_daemon_raise(d, sig);
 }
 
 static void
@@ -200,6 +206,7 @@ rv_daemon_signal(struct rv_daemon *d, enum rv_sig s, const char *why)
 	    s == RV_SIG_EXIT ? "hard" : "soft", s == RV_SIG_EXIT ? "process exiting" :
 	    s == RV_SIG_RELOAD ? "reloading the configuration" : "restarting");
 	d->sig = s;
+	d->sig_reason = why;
 	rv_event_stop(d->ev);
 }
 
@@ -391,6 +398,12 @@ rv_daemon_tun_up(struct rv_daemon *d, const struct rv_tunconf *tc)
 		rv_log(RV_LOG_INFO, "%s device %s opened", o->dev_type == RV_DEV_TAP ? "TAP" :
 		    o->dev_type == RV_DEV_NULL ? "null" : "TUN", d->tun.name);
 	}
+	if (tc->has_ifconfig) {
+		d->vpn_ip = tc->local;
+		rv_daemon_mgmt_state(d, RV_MGMT_ASSIGN_IP, NULL);
+	}
+	if (tc->nroutes > 0)
+		rv_daemon_mgmt_state(d, RV_MGMT_ADD_ROUTES, NULL);
 	if (!fresh && d->tun_digest == tunconf_digest(tc)) {
 		/* --persist-tun, and the server pushed what the device has: touch
 		 * nothing (no privileges needed). */
@@ -467,6 +480,7 @@ rv_daemon_up(struct rv_daemon *d)
 		return;
 	d->up = true;
 	rv_log(RV_LOG_INFO, "Initialization Sequence Completed");
+	rv_daemon_mgmt_state(d, RV_MGMT_CONNECTED, "SUCCESS");
 	if (rv_daemon_drop_privileges(d) != 0) {
 		d->carry->fatal = true;
 		rv_daemon_signal(d, RV_SIG_EXIT, "cannot drop privileges");
@@ -518,6 +532,7 @@ start_tls_mode(struct rv_daemon *d)
 {
 	int r;
 
+	rv_daemon_mgmt_state(d, RV_MGMT_WAIT, NULL);
 	if ((r = rv_client_new(&d->client, d)) != 0 || (r = rv_client_start(d->client)) != 0)
 		return r;
 	rv_timers_start(&d->peer);
@@ -545,7 +560,7 @@ rv_daemon_start(struct rv_daemon *d, const struct rv_options *o, struct rv_carry
 		return r;
 	if ((r = open_link(d, nremotes > 0 ? &remotes[0] : NULL)) != 0)
 		return r;
-	if ((r = setup_io(d)) != 0)
+	if ((r = setup_io(d)) != 0 || (r = rv_daemon_mgmt_attach(d)) != 0)
 		return r;
 	if (carry->have_tun) {
 		/* --persist-tun: the device kept its addresses and routes. */
@@ -606,6 +621,7 @@ void
 rv_daemon_stop(struct rv_daemon *d, bool keep_tun)
 {
 	if (d->ev != NULL) {
+		rv_daemon_mgmt_detach(d);
 		rv_timer_disarm(d->ev, &d->exit_timer);
 		rv_client_free(d->client);
 		d->client = NULL;

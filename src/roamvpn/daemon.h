@@ -46,6 +46,8 @@ struct rv_tunconf {
 
 struct rv_client;
 struct rv_tls_ctx;
+struct rv_mgmt;
+struct rv_status_file;
 
 /* What survives from one run to the next. */
 struct rv_carry {
@@ -64,6 +66,8 @@ struct rv_carry {
 	bool privs_ready;           /* start-up done (pid file written): may drop */
 	bool privs_dropped;
 	bool fatal;                 /* the run ended on an error: exit status 1 */
+	struct rv_mgmt *mgmt;       /* --management, NULL without */
+	struct rv_status_file *status; /* --status, NULL without */
 };
 
 struct rv_daemon {
@@ -72,6 +76,7 @@ struct rv_daemon {
 	struct rv_tun tun;
 	bool tun_configured;        /* addresses and routes are on the device */
 	uint64_t tun_digest;        /* of the configuration applied to it */
+	struct in_addr vpn_ip;      /* the device's IPv4 address, for >STATE */
 	struct rv_link link;
 	struct rv_netconf *nc;
 	struct rv_peer peer;
@@ -123,6 +128,10 @@ int rv_daemon_drop_privileges(struct rv_daemon *d);
 /* Ends the current run with s (first reason wins, except that an exit
  * overrides a restart). */
 void rv_daemon_signal(struct rv_daemon *d, enum rv_sig s, const char *why);
+
+/* Acts on signal signo (SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2) as when
+ * the process receives it; the management "signal" command comes here. */
+void rv_daemon_raise(struct rv_daemon *d, int signo);
 
 /* Logs the statistics block (SIGUSR2, exit). */
 void rv_daemon_print_stats(const struct rv_daemon *d);

@@ -29,6 +29,8 @@ static struct {
 	const char *mute_key; /* call site of the last message (its format) */
 	int mute_count;
 	int muted;
+	rv_log_tap_fn *tap;   /* the management interface, if any */
+	void *tap_arg;
 } sink = { .verb = 1, .timestamps = true };
 
 int
@@ -79,6 +81,37 @@ bool
 rv_log_enabled(int level)
 {
 	return (level & 0xff) <= sink.verb;
+}
+
+int
+rv_log_get_verb(void)
+{
+	return sink.verb;
+}
+
+void
+rv_log_set_verb(int verb)
+{
+	sink.verb = verb;
+}
+
+int
+rv_log_get_mute(void)
+{
+	return sink.mute;
+}
+
+void
+rv_log_set_mute(int mute)
+{
+	sink.mute = mute;
+}
+
+void
+rv_log_set_tap(rv_log_tap_fn *fn, void *arg)
+{
+	sink.tap = fn;
+	sink.tap_arg = arg;
 }
 
 static int
@@ -169,6 +202,12 @@ vlog(int level, const char *func, const char *fmt, va_list ap)
 		return;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	emit(level, func, msg);
+	if (sink.tap != NULL) {
+		char line[MSG_MAX + 16];
+
+		snprintf(line, sizeof(line), "%s%s", kind_prefix(level), msg);
+		sink.tap(sink.tap_arg, level, line);
+	}
 	errno = saved;
 }
 

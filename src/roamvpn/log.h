@@ -23,6 +23,7 @@ enum rv_log_level {
 	RV_LOG_WARN = 1 | 0x200,
 	RV_LOG_INFO = 1 | 0x300,
 	RV_LOG_NOTICE = 3 | 0x300,   /* configuration details */
+	RV_LOG_MGMT = 3 | 0x400,     /* management commands (openvpn's "D" at verb 3) */
 	RV_LOG_DROP = 4 | 0x400,     /* each dropped packet (rate-limited) */
 	RV_LOG_PKT = 6 | 0x400,      /* per-packet trace */
 	RV_LOG_DEBUG = 7 | 0x400,
@@ -50,6 +51,20 @@ void rv_log_close(void);
 void rv_log_redirect_std(void);
 
 bool rv_log_enabled(int level);
+
+/* --verb and --mute while running (the management "verb" and "mute"). */
+enum { RV_LOG_VERB_MAX = 15 };
+int rv_log_get_verb(void);
+void rv_log_set_verb(int verb);
+int rv_log_get_mute(void);
+void rv_log_set_mute(int mute);
+
+/* A second receiver of every line that passes --verb and --mute (the
+ * management interface's log history and >LOG notifications): level and
+ * the message with its "ERROR: "/"WARNING: " prefix, without time stamp.
+ * fn NULL removes it. */
+typedef void rv_log_tap_fn(void *arg, int level, const char *msg);
+void rv_log_set_tap(rv_log_tap_fn *fn, void *arg);
 
 void rv_log_at(int level, const char *func, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

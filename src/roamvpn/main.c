@@ -21,10 +21,12 @@
 #include "err.h"
 #include "keyfile.h"
 #include "log.h"
+#include "mgmt.h"
 #include "options.h"
 #include "options_check.h"
 #include "plat.h"
 #include "tls.h"
+#include "status.h"
 
 enum { RETRY_SECS = 5 };
 
@@ -177,21 +179,89 @@ setup_privileges(const struct rv_options *o, struct rv_privs *privs)
 	return 0;
 }
 
+/* The version string of "version" and the status TITLE. */
+static void
+title(char *out, size_t len)
+{
+	snprintf(out, len, "roamvpn %s %s [SSL (OpenSSL)] [EPOLL] [AEAD]", PACKAGE_VERSION,
+	    RV_HOST);
+}
+
+/* --management and --status: opened once, they outlive restarts. */
+static int
+open_reporting(const struct rv_options *o, struct rv_carry *carry, struct rv_status_file *sf)
+{
+	char t[128];
+	struct rv_mgmt_config mc = {
+		.addr = o->mgmt_addr, .port = o->mgmt_port, .is_unix = o->mgmt_unix,
+		.hold = o->mgmt_hold, .title = t,
+	};
+
+	title(t, sizeof(t));
+	if (o->mgmt_addr != NULL && rv_mgmt_open(&carry->mgmt, &mc) != 0)
+		return -1;
+	if (o->status_file != NULL) {
+		if (rv_status_file_open(sf, o->status_file, o->status_secs, o->status_version) != 0) {
+			rv_log(RV_LOG_ERR, "cannot open status file %s: %s", o->status_file,
+			    strerror(errno));
+			return -1;
+		}
+		carry->status = sf;
+	}
+	rv_mgmt_set_state(carry->mgmt, RV_MGMT_CONNECTING, NULL);
+	return 0;
+}
+
+/* The end of a run, as a >STATE line. */
+static void
+report_end(struct rv_carry *carry, enum rv_sig sig, const char *why)
+{
+	const struct rv_mgmt_state_info info = { .desc = why };
+
+	rv_mgmt_set_state(carry->mgmt, sig == RV_SIG_EXIT ? RV_MGMT_EXITING : RV_MGMT_RECONNECTING,
+	    &info);
+}
+
+/* Before a start: --management-hold waits for "hold release". Returns
+ * false if told to exit meanwhile. */
+static bool
+hold(struct rv_carry *carry, int holdtime)
+{
+	if (!rv_mgmt_would_hold(carry->mgmt))
+		return true;
+	if (rv_mgmt_hold(carry->mgmt, carry->sigfd, holdtime))
+		return true;
+	report_end(carry, RV_SIG_EXIT, "SIGTERM");
+	return false;
+}
+
+static void
+close_reporting(struct rv_carry *carry)
+{
+	if (carry->status != NULL)
+		rv_status_file_close(carry->status);
+	rv_mgmt_flush(carry->mgmt);
+	rv_mgmt_close(carry->mgmt);
+	carry->mgmt = NULL;
+}
+
 /* Starts, runs and restarts the tunnel until it is told to exit. */
 static int
 run(struct rv_options *o, int argc, char **argv)
 {
 	struct rv_carry carry = { .sigfd = rv_plat_signals_open() };
+	struct rv_status_file sf;
 	bool daemonized = false;
 	uint64_t failing_since = 0;
 	struct rv_daemon d;
-	int status = 0;
+	int status = 0, holdtime = 0;
 
 	if (carry.sigfd < 0) {
 		rv_log(RV_LOG_ERR, "cannot set up signal handling: %s", strerror(errno));
 		return 1;
 	}
-	if (setup_privileges(o, &carry.privs) != 0) {
+	if (setup_privileges(o, &carry.privs) != 0 || open_reporting(o, &carry, &sf) != 0) {
+		close_reporting(&carry);
 		close(carry.sigfd);
 		return 1;
 	}
@@ -199,7 +269,12 @@ run(struct rv_options *o, int argc, char **argv)
 		struct rv_options fresh;
 		char err[RV_OPT_ERRLEN];
 		enum rv_sig sig;
-		int r = rv_daemon_start(&d, o, &carry);
+		int r;
+
+		if (!hold(&carry, holdtime))
+			break;
+		holdtime = 0;
+		r = rv_daemon_start(&d, o, &carry);
 
 		if (r == RV_ERR_AGAIN) {
 			/* The remote does not resolve: try the next, within --resolv-retry. */
@@ -257,6 +332,7 @@ run(struct rv_options *o, int argc, char **argv)
 			}
 		}
 		sig = rv_daemon_run(&d);
+		report_end(&carry, sig, d.sig_reason);
 		if (carry.fatal) {
 			rv_daemon_stop(&d, false);
 			status = 1;
@@ -279,10 +355,15 @@ run(struct rv_options *o, int argc, char **argv)
 				status = 1;
 				break;
 			}
-			rv_log(RV_LOG_INFO, "Restart pause, %d second(s)",
-			    retry_pause(o, carry.failures));
-			if (pause_for(carry.sigfd, retry_pause(o, carry.failures)))
-				break;
+			/* Holding replaces the pause (>HOLD shows how long it would be). */
+			if (rv_mgmt_would_hold(carry.mgmt)) {
+				holdtime = retry_pause(o, carry.failures);
+			} else {
+				rv_log(RV_LOG_INFO, "Restart pause, %d second(s)",
+				    retry_pause(o, carry.failures));
+				if (pause_for(carry.sigfd, retry_pause(o, carry.failures)))
+					break;
+			}
 		}
 		if (sig == RV_SIG_RELOAD) {
 			if (load_options(&fresh, argc, argv, err) != 0) {
@@ -303,6 +384,7 @@ run(struct rv_options *o, int argc, char **argv)
 	if (carry.have_tun)
 		rv_tun_close(&carry.tun);
 	rv_tls_ctx_free(carry.tls_ctx);
+	close_reporting(&carry);
 	close(carry.sigfd);
 	rv_log(RV_LOG_INFO, "roamvpn exiting");
 	return status;

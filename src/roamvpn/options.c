@@ -21,9 +21,11 @@
 #include "err.h"
 #include "log.h"
 #include "optarg.h"
+#include "options_mgmt.h"
 #include "options_tls.h"
 
-/* The two parts of the option table: this file's and options_tls.c's. */
+/* The parts of the option table: this file's, options_tls.c's and
+ * options_mgmt.c's. */
 static const struct rv_optdef table[];
 static const size_t table_len;
 static const struct rv_optdef *lookup(const char *name, size_t *index);
@@ -32,7 +34,7 @@ static const struct rv_optdef *lookup(const char *name, size_t *index);
  * instead of "unknown". */
 static const char *const not_yet[] = {
 	"server", "mode", "tls-crypt-v2", "comp-lzo", "compress", "allow-compression",
-	"status", "management", "push",
+	"push",
 	"ifconfig-pool", "ifconfig-pool-persist", "client-config-dir", "client-to-client",
 	"duplicate-cn", "max-clients", "up", "down", "server-ipv6", "fragment", "http-proxy", "socks-proxy", "redirect-gateway",
 	"dhcp-option", "pull-filter", "auth-user-pass-verify", "client-connect",
@@ -571,18 +573,23 @@ static const size_t table_len = sizeof(table) / sizeof(table[0]);
 
 /* --- dispatch ---------------------------------------------------------------- */
 
-/* The whole table: this file's part, then options_tls.c's. Entry i's
- * location is locs[i]. */
+/* The whole table: this file's part, then options_tls.c's, then
+ * options_mgmt.c's. Entry i's location is locs[i]. */
 static size_t
 table_size(void)
 {
-	return table_len + rv_options_tls_table_len;
+	return table_len + rv_options_tls_table_len + rv_options_mgmt_table_len;
 }
 
 static const struct rv_optdef *
 entry(size_t i)
 {
-	return i < table_len ? &table[i] : &rv_options_tls_table[i - table_len];
+	if (i < table_len)
+		return &table[i];
+	i -= table_len;
+	if (i < rv_options_tls_table_len)
+		return &rv_options_tls_table[i];
+	return &rv_options_mgmt_table[i - rv_options_tls_table_len];
 }
 
 static const struct rv_optdef *
@@ -698,6 +705,7 @@ rv_options_init(struct rv_options *o)
 	o->replay_window = 64;
 	o->replay_time = 15;
 	rv_options_tls_defaults(o);
+	rv_options_mgmt_defaults(o);
 	return 0;
 }
 
@@ -749,6 +757,7 @@ rv_options_clear(struct rv_options *o)
 	free(o->remotes);
 	rv_optarg_src_clear(&o->secret);
 	rv_options_tls_clear(o);
+	rv_options_mgmt_clear(o);
 	free(o->cipher);
 	free(o->auth);
 	free_list(o->ignore_unknown, o->nignore_unknown);

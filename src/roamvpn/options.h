@@ -148,6 +148,15 @@ struct rv_options {
 	uint64_t inactive_bytes;
 	int explicit_exit_notify;
 
+	/* status file and management interface (options_mgmt.c) */
+	char *status_file;
+	int status_secs;
+	int status_version;
+	char *mgmt_addr;               /* IP or host, or a unix socket path */
+	char *mgmt_port;               /* NULL for a unix socket */
+	bool mgmt_unix;
+	bool mgmt_hold;
+
 	/* TLS mode and client (options_tls.c) */
 	bool tls_client;               /* --tls-client, --client */
 	bool tls_server;               /* --tls-server */

@@ -587,6 +587,48 @@ test_error_arg_count(void **state)
 	    "(HOST [PORT] [PROTO]), got 4");
 }
 
+/* --status, --status-version, --management, --management-hold. */
+static void
+test_status_management(void **state)
+{
+	struct rv_options o;
+
+	(void)state;
+	assert_ok(&o, "dev tun\n");
+	assert_null(o.status_file);
+	assert_int_equal(o.status_secs, 60);
+	assert_int_equal(o.status_version, 1);
+	assert_null(o.mgmt_addr);
+	rv_options_clear(&o);
+	assert_ok(&o, "dev tun\nstatus /run/s.txt 10\nstatus-version 3\n"
+	    "management 127.0.0.1 7505\nmanagement-hold\n");
+	assert_string_equal(o.status_file, "/run/s.txt");
+	assert_int_equal(o.status_secs, 10);
+	assert_int_equal(o.status_version, 3);
+	assert_string_equal(o.mgmt_addr, "127.0.0.1");
+	assert_string_equal(o.mgmt_port, "7505");
+	assert_false(o.mgmt_unix);
+	assert_true(o.mgmt_hold);
+	rv_options_clear(&o);
+	assert_ok(&o, "dev tun\nstatus s.txt\nmanagement 127.0.0.1 7505\n"
+	    "management /run/m.sock unix\n");
+	assert_int_equal(o.status_secs, 60);
+	assert_string_equal(o.mgmt_addr, "/run/m.sock");
+	assert_null(o.mgmt_port);
+	assert_true(o.mgmt_unix);
+	rv_options_clear(&o);
+	assert_fails("dev tun\nstatus-version 4\n", "t.conf:2: status-version: expects a number "
+	    "from 1 to 3, got `4'");
+	assert_fails("dev tun\nstatus s 0\n", "t.conf:2: status: expects a number from 1 to "
+	    "31536000, got `0'");
+	assert_fails("dev tun\nmanagement 127.0.0.1\n", "t.conf:2: management: expects 2 to 3 "
+	    "arguments (IP PORT | PATH unix), got 1");
+	assert_fails("dev tun\nmanagement 127.0.0.1 7505 pw.txt\n", "t.conf:2: management: a "
+	    "password file (`pw.txt') is not supported; use a unix socket or bind to 127.0.0.1");
+	assert_fails("dev tun\nmanagement 127.0.0.1 http\n", "t.conf:2: management: expects a "
+	    "number from 0 to 65535, got `http'");
+}
+
 static void
 test_error_unknown(void **state)
 {
@@ -598,7 +640,7 @@ test_error_unknown(void **state)
 	    "mean --cipher?)");
 	assert_fails("frobnicate\n", "t.conf:1: frobnicate: unknown option (see roamvpn "
 	    "--help)");
-	assert_fails("management 127.0.0.1 7505\n", "t.conf:1: management: an OpenVPN "
+	assert_fails("fragment 1300\n", "t.conf:1: fragment: an OpenVPN "
 	    "option that roamvpn does not implement yet");
 	/* ignore-unknown-option does not cover options named after it */
 	assert_fails("block-outside-dns\nignore-unknown-option block-outside-dns\n",
@@ -1081,6 +1123,7 @@ main(void)
 		cmocka_unit_test(test_error_numbers),
 		cmocka_unit_test(test_error_keywords),
 		cmocka_unit_test(test_error_arg_count),
+		cmocka_unit_test(test_status_management),
 		cmocka_unit_test(test_error_unknown),
 		cmocka_unit_test(test_error_placement),
 		cmocka_unit_test(test_error_dev),
