@@ -21,6 +21,7 @@
 #include "err.h"
 #include "log.h"
 #include "optarg.h"
+#include "options_comp.h"
 #include "options_tls.h"
 
 /* The two parts of the option table: this file's and options_tls.c's. */
@@ -31,7 +32,7 @@ static const struct rv_optdef *lookup(const char *name, size_t *index);
 /* Options OpenVPN has that roamvpn does not implement yet: named clearly
  * instead of "unknown". */
 static const char *const not_yet[] = {
-	"server", "mode", "tls-crypt-v2", "comp-lzo", "compress", "allow-compression",
+	"server", "mode", "tls-crypt-v2",
 	"status", "management", "user", "group", "chroot", "mlock", "push",
 	"ifconfig-pool", "ifconfig-pool-persist", "client-config-dir", "client-to-client",
 	"duplicate-cn", "max-clients", "up", "down", "ifconfig-ipv6", "route-ipv6",
@@ -525,18 +526,23 @@ static const size_t table_len = sizeof(table) / sizeof(table[0]);
 
 /* --- dispatch ---------------------------------------------------------------- */
 
-/* The whole table: this file's part, then options_tls.c's. Entry i's
- * location is locs[i]. */
+/* The whole table: this file's part, then options_tls.c's, then
+ * options_comp.c's. Entry i's location is locs[i]. */
 static size_t
 table_size(void)
 {
-	return table_len + rv_options_tls_table_len;
+	return table_len + rv_options_tls_table_len + rv_options_comp_table_len;
 }
 
 static const struct rv_optdef *
 entry(size_t i)
 {
-	return i < table_len ? &table[i] : &rv_options_tls_table[i - table_len];
+	if (i < table_len)
+		return &table[i];
+	i -= table_len;
+	if (i < rv_options_tls_table_len)
+		return &rv_options_tls_table[i];
+	return &rv_options_comp_table[i - rv_options_tls_table_len];
 }
 
 static const struct rv_optdef *
