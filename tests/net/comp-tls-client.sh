@@ -1,0 +1,99 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Compression in TLS mode: roamvpn as a client (--client) of an openvpn 2.6
+# server (--server 10.8.0.0/24, AES-256-GCM) in ns1.
+#
+# 1. Configured on both sides: comp-lzo yes (the server also
+#    --allow-compression yes, so it sends LZO; roamvpn, at 2.6's default
+#    asym, decompresses but sends 0xFA), comp-lzo no, compress stub-v2,
+#    compress lzo (roamvpn --allow-compression yes: it compresses, openvpn
+#    decompresses). Pings (compressible, and 1400 bytes) both ways, iperf3
+#    each way, no drops, the compression counters.
+# 2. Pushed: the server pushes comp-lzo to a client without compression
+#    options. openvpn 2.6 as that client refuses the push (allow-compression
+#    defaults to no) and restarts; roamvpn must do the same. With
+#    --allow-compression asym the pushed comp-lzo is taken and works; a
+#    pushed compress stub-v2 is taken by default.
+
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+
+source "$(dirname "$0")/lib.sh"
+
+require_tls_env openvpn iperf3
+p2p_setup
+tls_pki
+IPERF_SECS=${IPERF_SECS_COMP:-1}
+
+# traffic: pings and iperf3 both ways, roamvpn (cli) dropped nothing.
+traffic() {
+	local addr
+	addr=$(tun_addr 2)
+	assert_eq "$addr" "$SRV_NET.2" "pushed address of the client"
+	ping_ok 2 "$SRV_NET.1" -s 1000 -p 00
+	ping_ok 1 "$addr" -s 1000 -p 00
+	ping_ok 2 "$SRV_NET.1" -s 1400
+	ping_ok 1 "$addr" -s 1400
+	iperf_tcp 2 1 "$SRV_NET.1" "$IPERF_SECS"
+	iperf_tcp 1 2 "$addr" "$IPERF_SECS"
+	assert_no_drops cli
+}
+
+# conf_run "SERVER OPTS" "CLIENT OPTS" ALG RV_COMPRESSES OVPN_COMPRESSES
+conf_run() {
+	local -a so co
+	local n
+	read -r -a so <<<"$1"
+	read -r -a co <<<"$2"
+	ovpn_server srv "${so[@]}"
+	tls_client cli rv "${co[@]}"
+	vpn_wait_init cli
+	assert_log cli "Compression framing: '$3'"
+	traffic
+	n=$(stat_get cli "post-compress bytes")
+	if (( $4 )); then assert_gt "$n" 0 "roamvpn compressed bytes"; else assert_eq "$n" 0 "roamvpn compressed bytes"; fi
+	n=$(stat_get cli "pre-decompress bytes")
+	if (( $5 )); then assert_gt "$n" 0 "bytes roamvpn decompressed"; else assert_eq "$n" 0 "bytes roamvpn decompressed"; fi
+	# (openvpn's server statistics have no compression counters: that the
+	# compressible pings, sent as LZO, were answered shows it decompressed.)
+	vpn_stop cli
+	vpn_stop srv
+}
+
+run_section "configured: comp-lzo yes (server allow-compression yes)" conf_run \
+	"--comp-lzo yes --allow-compression yes" "--comp-lzo yes" lzo 0 1
+run_section "configured: comp-lzo no" conf_run "--comp-lzo no" "--comp-lzo no" stub 0 0
+run_section "configured: compress stub-v2" conf_run "--compress stub-v2" "--compress stub-v2" stubv2 0 0
+run_section "configured: compress lzo (roamvpn allow-compression yes)" conf_run \
+	"--compress lzo" "--compress lzo --allow-compression yes" lzo 1 0
+
+# The server pushes comp-lzo; the client has no compression option.
+pushed_refused() {
+	local impl
+	ovpn_server srv --comp-lzo yes --push "comp-lzo yes"
+	for impl in ovpn rv; do
+		tls_client cli "$impl"
+		wait_log cli "OPTIONS ERROR: server pushed compression settings that are not allowed"
+		wait_log cli "process-push-msg-failed"
+		say "  $impl refused the pushed comp-lzo and restarts, as openvpn 2.6 does"
+		[[ -z $(tun_addr 2) ]] || fail "$impl configured the device despite the refused push"
+		vpn_stop cli
+	done
+	vpn_stop srv
+}
+run_section "pushed comp-lzo, client default allow-compression: openvpn 2.6 and roamvpn refuse" \
+	pushed_refused
+
+pushed_taken() {
+	ovpn_server srv "${@:2}"
+	tls_client cli rv $1
+	vpn_wait_init cli
+	assert_log cli "Compression framing: '${PUSHED_ALG}'"
+	traffic
+	vpn_stop cli
+	vpn_stop srv
+}
+PUSHED_ALG=lzo run_section "pushed comp-lzo yes, client --allow-compression asym: taken" \
+	pushed_taken "--allow-compression asym" --comp-lzo yes --push "comp-lzo yes"
+PUSHED_ALG=stubv2 run_section "pushed compress stub-v2, client without options: taken" \
+	pushed_taken "" --compress stub-v2 --push "compress stub-v2"
