@@ -216,6 +216,12 @@ test_peer_info(void **state)
 	out[0] = '\0';
 	rv_comp_peer_info(&c, out, sizeof(out));
 	assert_string_equal(out, "IV_LZO_STUB=1\nIV_COMP_STUB=1\nIV_COMP_STUBv2=1\n");
+	/* allow-compression asym alone announces LZO (as 2.6.14 did). */
+	c.alg = RV_COMP_NONE;
+	c.allow = RV_COMP_ALLOW_ASYM;
+	out[0] = '\0';
+	rv_comp_peer_info(&c, out, sizeof(out));
+	assert_string_equal(out, "IV_LZO=1\nIV_COMP_STUB=1\nIV_COMP_STUBv2=1\n");
 	/* A full buffer is left as it is. */
 	memset(out, 'x', 4);
 	out[4] = '\0';
