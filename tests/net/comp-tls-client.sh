@@ -15,12 +15,15 @@
 #    defaults to no) and restarts; roamvpn must do the same. With
 #    --allow-compression asym the pushed comp-lzo is taken and works; a
 #    pushed compress stub-v2 is taken by default.
+# 3. --mssfix with framing: with the server's clamping off (--mssfix 0), the
+#    MSS of a SYN from the client is roamvpn's alone: 1399 with comp-lzo no
+#    and 1400 with stub-v2, what openvpn 2.6 logs (mss_fix) for the same.
 
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 
 source "$(dirname "$0")/lib.sh"
 
-require_tls_env openvpn iperf3
+require_tls_env openvpn iperf3 tcpdump
 p2p_setup
 tls_pki
 IPERF_SECS=${IPERF_SECS_COMP:-1}
@@ -97,3 +100,26 @@ PUSHED_ALG=lzo run_section "pushed comp-lzo yes, client --allow-compression asym
 	pushed_taken "--allow-compression asym" --comp-lzo yes --push "comp-lzo yes"
 PUSHED_ALG=stubv2 run_section "pushed compress stub-v2, client without options: taken" \
 	pushed_taken "" --compress stub-v2 --push "compress stub-v2"
+
+# syn_mss "OPTS" WANT: the MSS of a TCP SYN from the client to the server,
+# clamped by roamvpn only.
+syn_mss() {
+	local -a o
+	local mss
+	read -r -a o <<<"$1"
+	ovpn_server srv --mssfix 0 "${o[@]}"
+	tls_client cli rv "${o[@]}"
+	vpn_wait_init cli
+	bg 1 "$WORK/syn.txt" tcpdump -nvli vpn0 -c 1 'tcp[tcpflags] & tcp-syn != 0'
+	sleep 0.5
+	nsq 2 python3 -c 'import socket; socket.create_connection(("'"$SRV_NET.1"'", 9), timeout=1)' \
+		2>/dev/null || true
+	wait_gone "$BG_PID" 5 || true
+	mss=$(grep -o 'mss [0-9]*' "$WORK/syn.txt" | head -n 1 | cut -d' ' -f2)
+	assert_eq "$mss" "$2" "MSS roamvpn set with $1"
+	say "  SYN MSS $mss with $1"
+	vpn_stop cli
+	vpn_stop srv
+}
+run_section "mssfix with comp-lzo no: 1399 (as openvpn)" syn_mss "--comp-lzo no" 1399
+run_section "mssfix with compress stub-v2: 1400 (as openvpn)" syn_mss "--compress stub-v2" 1400
