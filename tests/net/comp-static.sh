@@ -8,8 +8,12 @@
 # 2. openvpn side 1 with --comp-lzo adaptive --allow-compression yes, roamvpn
 #    side 2 with --comp-lzo adaptive only (2.6's default then is asym: it
 #    decompresses, but sends 0xFA + plain payloads).
+# 3. Mismatched framing: openvpn side 2 with --compress (0xFB swap), roamvpn
+#    side 1 with --comp-lzo no (expects 0xFA): every packet from openvpn is
+#    authenticated, then dropped and counted as decompress-failed; roamvpn
+#    keeps running.
 #
-# Each: compressible and 1400-byte pings both ways, iperf3 each way,
+# Cases 1 and 2: compressible and 1400-byte pings both ways, iperf3 each way,
 # roamvpn dropped nothing, and the compression counters of the statistics
 # (roamvpn's, and openvpn's on SIGUSR2) show who compressed.
 
@@ -98,3 +102,26 @@ comp_case "roamvpn (dir 0) <-> openvpn (dir 1): comp-lzo yes, allow-compression 
 	rv ovpn "--comp-lzo yes --allow-compression yes" "--comp-lzo yes --allow-compression yes" 1 1
 comp_case "openvpn (dir 0, allow yes) <-> roamvpn (dir 1, default asym): comp-lzo adaptive" \
 	ovpn rv "--comp-lzo adaptive --allow-compression yes" "--comp-lzo adaptive" 0 1
+
+mismatch_run() {
+	local key n
+	local -a a b
+	key="$WORK/static.key"
+	genkey_openvpn "$key"
+	mapfile -t a < <(p2p_args 1 rv AES-256-CBC SHA256 "$key" flags --comp-lzo no)
+	mapfile -t b < <(p2p_args 2 ovpn AES-256-CBC SHA256 "$key" flags --compress)
+	vpn_start side1 1 rv "${a[@]}"
+	vpn_start side2 2 ovpn "${b[@]}"
+	vpn_wait_init side1
+	ping_fails 2 "$TUN_NET.1"
+	wait_log side1 "dropped packet from $UNDER.2:1194: decompress-failed"
+	assert_alive "${VPN_PID[side1]}" "roamvpn"
+	stats_snapshot side1
+	n=$(stat_get side1 "dropped decompress-failed")
+	assert_gt "$n" 0 "packets roamvpn dropped as decompress-failed"
+	say "  roamvpn dropped $n packets with the wrong framing"
+	vpn_stop side1
+	vpn_stop side2
+}
+run_section "mismatched framing: roamvpn comp-lzo no, openvpn compress: dropped and counted" \
+	mismatch_run
