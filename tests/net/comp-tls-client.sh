@@ -12,9 +12,11 @@
 #    each way, no drops, the compression counters.
 # 2. Pushed: the server pushes comp-lzo to a client without compression
 #    options. openvpn 2.6 as that client refuses the push (allow-compression
-#    defaults to no) and restarts; roamvpn must do the same. With
-#    --allow-compression asym the pushed comp-lzo is taken and works; a
-#    pushed compress stub-v2 is taken by default.
+#    defaults to no) and restarts; roamvpn must do the same, also with
+#    comp-lzo no configured. With --allow-compression asym, or with compress
+#    (stub) configured, the pushed comp-lzo is taken and works; a
+#    pushed compress stub-v2 is taken by default. Each taken push: an openvpn
+#    2.6 client with the same options comes up too.
 # 3. TLS point-to-point, roamvpn --tls-server in ns1 and openvpn
 #    --tls-client in ns2, both comp-lzo yes and allow-compression yes: LZO
 #    both ways (compressible and 1400-byte pings, roamvpn's counters).
@@ -73,26 +75,39 @@ run_section "configured: compress stub-v2" conf_run "--compress stub-v2" "--comp
 run_section "configured: compress lzo (roamvpn allow-compression yes)" conf_run \
 	"--compress lzo" "--compress lzo --allow-compression yes" lzo 1 0
 
-# The server pushes comp-lzo; the client has no compression option.
+# The server pushes comp-lzo; the client has no compression option, or
+# comp-lzo no (which keeps 2.6's stub-only default): openvpn 2.6 refuses the
+# push and restarts, and so must roamvpn.
 pushed_refused() {
 	local impl
+	local -a co
+	read -r -a co <<<"$1"
 	ovpn_server srv --comp-lzo yes --push "comp-lzo yes"
 	for impl in ovpn rv; do
-		tls_client cli "$impl"
+		tls_client cli "$impl" "${co[@]}"
 		wait_log cli "OPTIONS ERROR: server pushed compression settings that are not allowed"
 		wait_log cli "process-push-msg-failed"
-		say "  $impl refused the pushed comp-lzo and restarts, as openvpn 2.6 does"
+		say "  $impl${1:+ with $1} refused the pushed comp-lzo and restarts"
 		[[ -z $(tun_addr 2) ]] || fail "$impl configured the device despite the refused push"
 		vpn_stop cli
 	done
 	vpn_stop srv
 }
-run_section "pushed comp-lzo, client default allow-compression: openvpn 2.6 and roamvpn refuse" \
-	pushed_refused
+run_section "pushed comp-lzo, client without compression options: openvpn 2.6 and roamvpn refuse" \
+	pushed_refused ""
+run_section "pushed comp-lzo, client with comp-lzo no: openvpn 2.6 and roamvpn refuse" \
+	pushed_refused "--comp-lzo no"
 
+# pushed_taken "CLIENT OPTS" SERVER OPTS...: openvpn 2.6 as that client
+# takes the push (comes up); so does roamvpn, and traffic flows.
 pushed_taken() {
+	local -a co
+	read -r -a co <<<"$1"
 	ovpn_server srv "${@:2}"
-	tls_client cli rv $1
+	tls_client ocli ovpn "${co[@]}"
+	vpn_wait_init ocli
+	vpn_stop ocli
+	tls_client cli rv "${co[@]}"
 	vpn_wait_init cli
 	assert_log cli "Compression framing: '${PUSHED_ALG}'"
 	traffic
@@ -101,6 +116,8 @@ pushed_taken() {
 }
 PUSHED_ALG=lzo run_section "pushed comp-lzo yes, client --allow-compression asym: taken" \
 	pushed_taken "--allow-compression asym" --comp-lzo yes --push "comp-lzo yes"
+PUSHED_ALG=lzo run_section "pushed comp-lzo yes, client with compress (stub): taken" \
+	pushed_taken "--compress" --comp-lzo yes --push "comp-lzo yes"
 PUSHED_ALG=stubv2 run_section "pushed compress stub-v2, client without options: taken" \
 	pushed_taken "" --compress stub-v2 --push "compress stub-v2"
 

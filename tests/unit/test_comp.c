@@ -651,6 +651,14 @@ test_push(void **state)
 	comp_setup(&c, RV_COMP_LZO_STUB, RV_COMP_ALLOW_UNSET, false);
 	assert_int_equal(rv_comp_push(&c, RV_COMP_LZO, false), RV_ERR_UNSUPPORTED);
 	rv_comp_clear(&c);
+	/* compress / stub-v2 configured: a pushed comp-lzo is taken (2.6.14). */
+	comp_setup(&c, RV_COMP_STUB, RV_COMP_ALLOW_UNSET, false);
+	assert_int_equal(rv_comp_push(&c, RV_COMP_LZO, true), 0);
+	assert_false(c.compress);
+	rv_comp_clear(&c);
+	comp_setup(&c, RV_COMP_STUB_V2, RV_COMP_ALLOW_UNSET, false);
+	assert_int_equal(rv_comp_push(&c, RV_COMP_LZO, true), 0);
+	rv_comp_clear(&c);
 	comp_setup(&c, RV_COMP_NONE, RV_COMP_ALLOW_ASYM, false);
 	assert_int_equal(rv_comp_push(&c, RV_COMP_LZO, false), 0);
 	assert_false(c.compress);
