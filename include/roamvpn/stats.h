@@ -22,7 +22,8 @@
 	X(BAD_OCC, "bad-occ")            /* malformed OCC message */            \
 	X(NO_KEYS, "no-data-keys")       /* data for a key id we have no keys for */ \
 	X(UNKNOWN_SESSION, "unknown-session") /* control packet of no session */ \
-	X(UNSUPPORTED, "unsupported")    /* tls-crypt-v2, key method 1 */
+	X(UNSUPPORTED, "unsupported")    /* tls-crypt-v2, key method 1 */      \
+	X(DECOMPRESS, "decompress-failed") /* bad compression framing or data */
 
 #define RV_DROP_ENUM_(id, name) RV_DROP_##id,
 enum rv_drop {

@@ -352,6 +352,15 @@ apply_push(struct rv_client *c)
 		rv_log(RV_LOG_ERR, "OPTIONS ERROR: %s", err);
 		return restart(c, "ncp-failure");
 	}
+	/* openvpn 2.6: compression the configuration does not allow fails the
+	 * push (allow-compression defaults to no). */
+	if (c->push.has_comp &&
+	    rv_peer_apply_comp(c->p, c->push.comp_alg, c->push.comp_adaptive) != 0) {
+		rv_log(RV_LOG_ERR, "OPTIONS ERROR: server pushed compression settings that are "
+		    "not allowed (%s; see --allow-compression)",
+		    rv_comp_alg_name(c->push.comp_alg));
+		return restart(c, "process-push-msg-failed");
+	}
 	c->negotiated = true;
 	if (install(c, c->session, ks) != 0)
 		return restart(c, "key-failure");

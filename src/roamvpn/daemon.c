@@ -223,6 +223,15 @@ rv_daemon_print_stats(const struct rv_daemon *d)
 	rv_log(RV_LOG_INFO, "Auth read bytes,%llu", (unsigned long long)p->auth_rx_bytes);
 	rv_log(RV_LOG_INFO, "keepalives received,%llu", (unsigned long long)p->pings_rx);
 	rv_log(RV_LOG_INFO, "keepalives sent,%llu", (unsigned long long)p->pings_tx);
+	if (rv_comp_framed(&p->comp)) {
+		/* openvpn's names for the same counters */
+		rv_log(RV_LOG_INFO, "pre-compress bytes,%llu", (unsigned long long)p->comp.pre_compress);
+		rv_log(RV_LOG_INFO, "post-compress bytes,%llu", (unsigned long long)p->comp.post_compress);
+		rv_log(RV_LOG_INFO, "pre-decompress bytes,%llu",
+		    (unsigned long long)p->comp.pre_decompress);
+		rv_log(RV_LOG_INFO, "post-decompress bytes,%llu",
+		    (unsigned long long)p->comp.post_decompress);
+	}
 	for (int i = 0; i < RV_DROP__MAX; i++)
 		rv_log(RV_LOG_INFO, "dropped %s,%llu", rv_peer_drop_name((enum rv_drop)i),
 		    (unsigned long long)p->drops[i]);

@@ -15,6 +15,7 @@
 #include <openssl/evp.h>
 
 #include "buf.h"
+#include "comp.h"
 #include "err.h"
 #include "keyfile.h"
 #include "ping.h"
@@ -79,6 +80,7 @@ rv_ncp_peer_info(const struct rv_options *o, char *out, size_t len)
 	    "IV_MTU=1600\n%sIV_CIPHERS=%s\nIV_PROTO=%u\n",
 	    rv_ncp_listed(dc, "AES-128-GCM") && rv_ncp_listed(dc, "AES-256-GCM") ?
 	    "IV_NCP=2\n" : "", dc, proto);
+	rv_comp_peer_info(&o->comp, out, len);
 }
 
 /* What openvpn counts as a data packet's overhead in the options string's
@@ -129,12 +131,14 @@ rv_ncp_options_string(const struct rv_options *o, const struct rv_crypto *sc,
 		.null_dev = o->dev_type == RV_DEV_NULL,
 		.tun_mtu = o->tun_mtu,
 		/* openvpn counts its 32-byte tap allowance in the link MTU. */
-		.link_mtu = o->tun_mtu + over + (o->dev_type == RV_DEV_TAP ? 32 : 0),
+		.link_mtu = o->tun_mtu + over + (o->dev_type == RV_DEV_TAP ? 32 : 0) +
+		    (int)rv_comp_overhead(o->comp.alg),
 		.tun_ipv6 = o->has_ifconfig6 && !o->pull,
 		.ifconfig = o->has_ifconfig && !o->pull,
 		.ifconfig_subnet = o->ifconfig_is_mask,
 		.ifconfig_local = o->ifconfig_is_mask ? net : o->ifconfig_local,
 		.ifconfig_remote = o->ifconfig_remote,
+		.comp_lzo = o->comp.alg != RV_COMP_NONE,
 		.keydir = tls && o->tls_wrap != RV_WRAP_AUTH ? RV_KEYDIR_BIDI :
 		    tls ? o->tls_wrap_dir : o->keydir,
 		.cipher = sc != NULL ? sc->cipher_name : o->cipher,

@@ -22,6 +22,7 @@
 #include "log.h"
 #include "optarg.h"
 #include "options_mgmt.h"
+#include "options_comp.h"
 #include "options_tls.h"
 
 /* The parts of the option table: this file's, options_tls.c's and
@@ -33,8 +34,7 @@ static const struct rv_optdef *lookup(const char *name, size_t *index);
 /* Options OpenVPN has that roamvpn does not implement yet: named clearly
  * instead of "unknown". */
 static const char *const not_yet[] = {
-	"server", "mode", "tls-crypt-v2", "comp-lzo", "compress", "allow-compression",
-	"push",
+	"server", "mode", "tls-crypt-v2", "push",
 	"ifconfig-pool", "ifconfig-pool-persist", "client-config-dir", "client-to-client",
 	"duplicate-cn", "max-clients", "up", "down", "server-ipv6", "fragment", "http-proxy", "socks-proxy", "redirect-gateway",
 	"dhcp-option", "pull-filter", "auth-user-pass-verify", "client-connect",
@@ -573,23 +573,38 @@ static const size_t table_len = sizeof(table) / sizeof(table[0]);
 
 /* --- dispatch ---------------------------------------------------------------- */
 
-/* The whole table: this file's part, then options_tls.c's, then
- * options_mgmt.c's. Entry i's location is locs[i]. */
+/* The parts of the whole table, in --help order: this file's, then those of
+ * options_tls.c, options_mgmt.c and options_comp.c. Entry i's location is
+ * locs[i]. */
+static const struct {
+	const struct rv_optdef *defs;
+	const size_t *len;
+} parts[] = {
+	{ table, &table_len },
+	{ rv_options_tls_table, &rv_options_tls_table_len },
+	{ rv_options_mgmt_table, &rv_options_mgmt_table_len },
+	{ rv_options_comp_table, &rv_options_comp_table_len },
+};
+
 static size_t
 table_size(void)
 {
-	return table_len + rv_options_tls_table_len + rv_options_mgmt_table_len;
+	size_t n = 0;
+
+	for (size_t p = 0; p < sizeof(parts) / sizeof(parts[0]); p++)
+		n += *parts[p].len;
+	return n;
 }
 
 static const struct rv_optdef *
 entry(size_t i)
 {
-	if (i < table_len)
-		return &table[i];
-	i -= table_len;
-	if (i < rv_options_tls_table_len)
-		return &rv_options_tls_table[i];
-	return &rv_options_mgmt_table[i - rv_options_tls_table_len];
+	for (size_t p = 0; p < sizeof(parts) / sizeof(parts[0]); p++) {
+		if (i < *parts[p].len)
+			return &parts[p].defs[i];
+		i -= *parts[p].len;
+	}
+	return NULL;
 }
 
 static const struct rv_optdef *

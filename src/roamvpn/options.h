@@ -15,6 +15,7 @@
 
 #include <netinet/in.h>
 
+#include "comp.h"
 #include "netconf.h"
 
 #include "keyfile.h"
@@ -194,6 +195,9 @@ struct rv_options {
 	bool push_peer_info;
 	bool route_nopull;
 	char *auth_retry;              /* none, nointeract, interact */
+
+	/* compression (options_comp.c) */
+	struct rv_comp_conf comp;
 
 	/* ignored when unknown (--ignore-unknown-option) */
 	char **ignore_unknown;

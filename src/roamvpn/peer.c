@@ -19,7 +19,12 @@
 #include "ncp.h"
 #include "ping.h"
 
-enum { SCRATCH_SIZE = 512, SCRATCH_HEADROOM = 128 };
+enum {
+	SCRATCH_SIZE = 512,
+	SCRATCH_HEADROOM = 128,
+	FRAME_MIN = 1600,        /* the device packets openvpn's buffers take */
+	FRAME_EXTRA = 256,       /* as the daemon's packet slots (Ethernet header, slack) */
+};
 
 static const char *const drop_names[] = {
 #define RV_DROP_NAME_(id, name) [RV_DROP_##id] = name,
@@ -46,6 +51,8 @@ rv_peer_drop(struct rv_peer *p, enum rv_drop why, const struct rv_sockaddr *from
 	    from != NULL ? " from " : "", from != NULL ? rv_addr_fmt(from, a) : "",
 	    rv_peer_drop_name(why), detail != NULL ? ": " : "", detail != NULL ? detail : "");
 }
+
+static void log_comp(const struct rv_peer *p);
 
 /* The options string of this peer (OCC), from the configuration. */
 static void
@@ -83,7 +90,8 @@ set_mss(struct rv_peer *p)
 	ov.block = c->aead ? 1 : c->block_len;
 	/* openvpn counts its 32-byte tap allowance against the MSS too:
 	 * 1327 instead of 1359 for AES-256-CBC/SHA256 (measured). */
-	ov.inner = (c->aead ? 0 : pid) + (o->dev_type == RV_DEV_TAP ? 32 : 0);
+	ov.inner = (c->aead ? 0 : pid) + (o->dev_type == RV_DEV_TAP ? 32 : 0) +
+	    rv_comp_overhead(p->comp.conf.alg);
 	p->mss4 = rv_mss_limit(o->mssfix, o->mssfix_mode, &ov, o->tun_mtu, 20);
 	p->mss6 = rv_mss_limit(o->mssfix, o->mssfix_mode, &ov, o->tun_mtu, 40);
 }
@@ -131,6 +139,10 @@ rv_peer_init(struct rv_peer *p, struct rv_daemon *d, const struct rv_sockaddr *a
 		return r;
 	if ((r = rv_pktpool_init(&p->scratch, 1, SCRATCH_SIZE)) != 0)
 		return r;
+	if ((r = rv_comp_init(&p->comp, &o->comp,
+	    (size_t)(o->tun_mtu > FRAME_MIN ? o->tun_mtu : FRAME_MIN) + FRAME_EXTRA)) != 0)
+		return r;
+	log_comp(p);
 	build_occ(p);
 	set_mss(p);
 	rv_timers_init(p);
@@ -146,6 +158,7 @@ rv_peer_clear(struct rv_peer *p)
 		rv_crypto_clear(&p->crypto);
 	rv_replay_clear(&p->replay);
 	rv_pktpool_clear(&p->scratch);
+	rv_comp_clear(&p->comp);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -185,10 +198,16 @@ seal(struct rv_peer *p, struct rv_buf *b)
 {
 	struct rv_keystate *ks;
 	uint32_t peer_id = 0;
-	size_t len = rv_buf_len(b);
+	size_t len;
 	bool v2;
 	int r;
 
+	/* Compression framing goes inside the encryption (wire facts 7.4). */
+	if ((r = rv_comp_frame(&p->comp, b, rv_event_now(p->d->ev) / RV_NSEC_PER_SEC)) != 0) {
+		rv_peer_drop(p, RV_DROP_SEAL, NULL, "no room for the compression framing");
+		return r;
+	}
+	len = rv_buf_len(b);
 	if (p->tls) {
 		if ((ks = rv_client_send_key(p->d->client)) == NULL) {
 			rv_peer_drop(p, RV_DROP_NO_KEYS, NULL, "no data channel keys yet");
@@ -365,6 +384,48 @@ open_tls(struct rv_peer *p, struct rv_pkt *pkt)
 	return RV_RX_DELIVER;
 }
 
+/* Takes the compression framing off a packet that was opened. */
+static bool
+unframe(struct rv_peer *p, struct rv_pkt *pkt)
+{
+	uint8_t first = 0;
+	char detail[80];
+	int r;
+
+	rv_buf_peek_u8(&pkt->buf, 0, &first);
+	if ((r = rv_comp_unframe(&p->comp, &pkt->buf)) == 0)
+		return true;
+	snprintf(detail, sizeof(detail), "%s (framing byte 0x%02x, %s)", rv_strerror(r), first,
+	    rv_comp_alg_name(p->comp.conf.alg));
+	rv_peer_drop(p, RV_DROP_DECOMPRESS, &pkt->addr, detail);
+	return false;
+}
+
+static void
+log_comp(const struct rv_peer *p)
+{
+	const struct rv_comp *c = &p->comp;
+
+	if (!rv_comp_framed(c))
+		return;
+	rv_log(RV_LOG_INFO, "Compression framing: '%s'%s%s", rv_comp_alg_name(c->conf.alg),
+	    !rv_comp_conf_real(&c->conf) ? "" : c->compress ? ", compressing sent packets" :
+	    ", decompressing only (allow-compression)",
+	    c->compress && c->conf.adaptive ? ", adaptive" : "");
+}
+
+int
+rv_peer_apply_comp(struct rv_peer *p, enum rv_comp_alg alg, bool adaptive)
+{
+	int r;
+
+	if ((r = rv_comp_push(&p->comp, alg, adaptive)) != 0)
+		return r;
+	log_comp(p);
+	set_mss(p);
+	return 0;
+}
+
 enum rv_rx
 rv_peer_receive(struct rv_peer *p, struct rv_pkt *pkt)
 {
@@ -379,6 +440,8 @@ rv_peer_receive(struct rv_peer *p, struct rv_pkt *pkt)
 		return rx;
 	p->auth_rx_bytes += rv_buf_len(&pkt->buf);
 	rv_timers_data_received(p);
+	if (!unframe(p, pkt))
+		return RV_RX_DROP;
 	if (rv_ping_is_keepalive(&pkt->buf)) {
 		p->pings_rx++;
 		return RV_RX_CONSUMED;

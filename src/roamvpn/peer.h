@@ -19,6 +19,7 @@
 #include "roamvpn/stats.h"
 
 #include "addr.h"
+#include "comp.h"
 #include "crypto.h"
 #include "log.h"
 #include "pkt.h"
@@ -42,6 +43,7 @@ struct rv_peer {
 	struct rv_replay replay;
 	struct rv_timers timers;
 	uint16_t mss4, mss6;                  /* --mssfix limits, 0 = off */
+	struct rv_comp comp;                  /* compression framing */
 	/* OCC */
 	char occ_local[RV_WIRE_OCC_STRING_MAX];
 	char occ_remote[RV_WIRE_OCC_STRING_MAX];
@@ -84,6 +86,10 @@ void rv_peer_connected(struct rv_peer *p);
 
 /* The data keys changed (TLS mode): recomputes the --mssfix limits. */
 void rv_peer_keys_changed(struct rv_peer *p);
+
+/* Pushed comp-lzo / compress. Returns 0, or RV_ERR_UNSUPPORTED when the
+ * configuration does not allow that compression (see comp.h). */
+int rv_peer_apply_comp(struct rv_peer *p, enum rv_comp_alg alg, bool adaptive);
 
 /* Pushed keepalive (ping, ping-restart; -1 = keep what is set). */
 void rv_peer_apply_keepalive(struct rv_peer *p, int ping, int ping_restart);

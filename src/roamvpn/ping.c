@@ -93,6 +93,9 @@ rv_occ_options_string(const struct rv_occ_params *p, bool remote,
 		    remote ? p->ifconfig_remote : p->ifconfig_local);
 		rv_buf_put_str(&b, tmp);
 	}
+	/* Any compression framing, even a stub, shows as comp-lzo (wire facts 7.4). */
+	if (p->comp_lzo)
+		rv_buf_put_str(&b, ",comp-lzo");
 	if (p->keydir != RV_KEYDIR_BIDI) {
 		int kd = remote ? !p->keydir : p->keydir;
 

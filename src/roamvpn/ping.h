@@ -41,6 +41,7 @@ struct rv_occ_params {
 	bool ifconfig_subnet;       /* tap or topology subnet: NETWORK MASK, same both ways */
 	const char *ifconfig_local; /* local address, or the network with ifconfig_subnet */
 	const char *ifconfig_remote;/* peer address, or the netmask */
+	bool comp_lzo;              /* any compression option: ",comp-lzo" */
 	int keydir;                 /* RV_KEYDIR_*, BIDI = not shown */
 	const char *cipher;         /* "none" for none */
 	const char *auth;

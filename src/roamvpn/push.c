@@ -384,31 +384,20 @@ h_continuation(struct pctx *c, char *const *a, int n)
 
 /*
  * Compression: any pushed form changes the data-channel framing (wire facts
- * 7.4), even "comp-lzo no" (0xFA byte) and the stubs ("compress" swaps in
- * 0xFB, "stub-v2" escapes 0x50). roamvpn frames nothing yet, so each one
- * fails the push instead of garbling every packet.
+ * 7.4). Parsed here; whether the configuration allows it (openvpn 2.6's
+ * --allow-compression) is decided when the push is applied. lz4 fails the
+ * push: roamvpn has no LZ4, and its framing cannot be guessed.
  */
 static int
-h_comp_lzo(struct pctx *c, char *const *a, int n)
+h_comp(struct pctx *c, char *const *a, int n)
 {
-	if (n == 0 || strcmp(a[0], "yes") == 0 || strcmp(a[0], "adaptive") == 0)
-		return bad(c, "the server enables LZO compression, which roamvpn does not "
-		    "implement; remove comp-lzo from the server");
-	if (strcmp(a[0], "no") == 0)
-		return bad(c, "`comp-lzo no' still adds a framing byte to every packet, which "
-		    "roamvpn does not implement yet; remove comp-lzo from the server");
-	return bad(c, "expects yes, no or adaptive, got `%.64s'", a[0]);
-}
+	const char *why;
 
-static int
-h_compress(struct pctx *c, char *const *a, int n)
-{
-	if (n == 0 || strcmp(a[0], "stub") == 0 || strcmp(a[0], "stub-v2") == 0)
-		return bad(c, "`compress%s%s' needs the compression framing, which roamvpn "
-		    "does not implement yet; remove compress from the server",
-		    n == 0 ? "" : " ", n == 0 ? "" : a[0]);
-	return bad(c, "the server enables compression (`%.64s'), which roamvpn does not "
-	    "implement; remove compress from the server", a[0]);
+	if (rv_comp_parse(c->name, n > 0 ? a[0] : NULL, &c->p->comp_alg, &c->p->comp_adaptive,
+	    &why) != 0)
+		return bad(c, "`%.64s': %s", n > 0 ? a[0] : "", why);
+	c->p->has_comp = true;
+	return 0;
 }
 
 typedef int handler_fn(struct pctx *c, char *const *a, int n);
@@ -432,8 +421,8 @@ static const struct applied {
 	{ "key-derivation", 1, 1, h_key_derivation },
 	{ "tun-mtu", 1, 1, h_tun_mtu },
 	{ "push-continuation", 1, 1, h_continuation },
-	{ "comp-lzo", 0, 1, h_comp_lzo },
-	{ "compress", 0, 1, h_compress },
+	{ "comp-lzo", 0, 1, h_comp },
+	{ "compress", 0, 1, h_comp },
 };
 
 /* --- skipped options ---------------------------------------------------------------- */

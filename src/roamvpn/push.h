@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
+#include "comp.h"
 #include "netconf.h"
 #include "options.h"
 
@@ -46,6 +47,9 @@ struct rv_push {
 	char cipher[48];                      /* "" = not pushed */
 	unsigned flags;                       /* enum rv_push_flags */
 	int tun_mtu;                          /* 0 = not pushed */
+	bool has_comp;                        /* comp-lzo or compress pushed */
+	enum rv_comp_alg comp_alg;
+	bool comp_adaptive;
 	bool more;                            /* push-continuation 2: wait for more */
 	unsigned ignored;                     /* options skipped */
 };

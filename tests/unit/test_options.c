@@ -1104,6 +1104,47 @@ test_clear_twice(void **state)
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_files, teardown_files)
 
+/* Compression options (options_comp.c): openvpn 2.6's meanings, errors
+ * whichever order allow-compression no and real compression come in. */
+static void
+test_compression(void **state)
+{
+	struct rv_options o;
+
+	(void)state;
+	assert_ok(&o, "dev tun\n");
+	assert_int_equal(o.comp.alg, RV_COMP_NONE);
+	assert_int_equal(o.comp.allow, RV_COMP_ALLOW_UNSET);
+	rv_options_clear(&o);
+	assert_ok(&o, "dev tun\ncomp-lzo\n");
+	assert_int_equal(o.comp.alg, RV_COMP_LZO);
+	assert_true(o.comp.adaptive);
+	rv_options_clear(&o);
+	assert_ok(&o, "dev tun\ncomp-lzo\ncomp-noadapt\nallow-compression yes\n");
+	assert_false(o.comp.adaptive);
+	assert_int_equal(o.comp.allow, RV_COMP_ALLOW_YES);
+	rv_options_clear(&o);
+	assert_ok(&o, "dev tun\ncomp-lzo yes\ncompress stub-v2\n");
+	assert_int_equal(o.comp.alg, RV_COMP_STUB_V2);
+	rv_options_clear(&o);
+	assert_ok(&o, "dev tun\nallow-compression no\ncomp-lzo no\ncompress\n");
+	assert_int_equal(o.comp.alg, RV_COMP_STUB);
+	assert_int_equal(o.comp.allow, RV_COMP_ALLOW_NO);
+	rv_options_clear(&o);
+	assert_fails("comp-lzo maybe\n",
+	    "t.conf:1: comp-lzo: `maybe': expects yes, no or adaptive");
+	assert_fails("compress lz4\n", "t.conf:1: compress: `lz4': roamvpn is built without "
+	    "LZ4 support; requested compression cannot be enabled (use lzo, stub or stub-v2)");
+	assert_fails("allow-compression maybe\n",
+	    "t.conf:1: allow-compression: expects yes, no or asym, got `maybe'");
+	assert_fails("comp-lzo yes\nallow-compression no\n",
+	    "t.conf:2: allow-compression: 'no' conflicts with enabling compression");
+	assert_fails("allow-compression no\ncompress lzo\n", "t.conf:2: compress: compression is "
+	    "not allowed since allow-compression is set to 'no'");
+	assert_fails("allow-compression no\nallow-compression asym\n", "t.conf:2: "
+	    "allow-compression: cannot be set to 'asym' after it was set to 'no'");
+}
+
 int
 main(void)
 {
@@ -1146,6 +1187,7 @@ main(void)
 		T(test_clear_frees_all),
 		cmocka_unit_test(test_clear_after_errors),
 		cmocka_unit_test(test_clear_twice),
+		cmocka_unit_test(test_compression),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

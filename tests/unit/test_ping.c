@@ -312,6 +312,18 @@ static const struct occ_case occ_cases[] = {
 		"auth SHA256,keysize 256,secret",
 	},
 	{
+		/* openvpn 2.6.14 --verb 7, side with key direction 1 */
+		"--dev tun --secret k 1 --cipher AES-256-CBC --auth SHA256 "
+		"--ifconfig 10.241.0.2 10.241.0.1 --comp-lzo yes",
+		{ .link_mtu = 1573, .tun_mtu = 1500, .ifconfig = true, .ifconfig_local = "10.241.0.2",
+		  .ifconfig_remote = "10.241.0.1", .comp_lzo = true, .keydir = RV_KEYDIR_INVERSE,
+		  .cipher = "AES-256-CBC", .auth = "SHA256", .keysize = 256, .secret = true },
+		"V4,dev-type tun,link-mtu 1573,tun-mtu 1500,proto UDPv4,ifconfig 10.241.0.1 10.241.0.2,"
+		"comp-lzo,keydir 1,cipher AES-256-CBC,auth SHA256,keysize 256,secret",
+		"V4,dev-type tun,link-mtu 1573,tun-mtu 1500,proto UDPv4,ifconfig 10.241.0.2 10.241.0.1,"
+		"comp-lzo,keydir 0,cipher AES-256-CBC,auth SHA256,keysize 256,secret",
+	},
+	{
 		"--dev tun --secret k --cipher none --auth none --no-replay",
 		{ .link_mtu = 1500, .tun_mtu = 1500, .keydir = RV_KEYDIR_BIDI, .cipher = "none",
 		  .auth = "none", .keysize = 0, .no_replay = true, .secret = true },
