@@ -3,7 +3,7 @@
 #   1. a -Werror build, its unit tests and the network-namespace tests
 #      (roamvpn <-> roamvpn and roamvpn <-> Debian's openvpn 2.6);
 #   2. the unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer;
-#   3. each libFuzzer harness for FUZZ_SECONDS (default 30).
+#   3. each libFuzzer harness for FUZZ_SECONDS (default 30), one per core at a time.
 # Run as root on Debian 12 (the namespace tests need it). Exit status 0 = all passed.
 set -euo pipefail
 top=$(cd "$(dirname "$0")" && pwd)
@@ -50,27 +50,44 @@ fi
 
 harnesses="fuzz_options fuzz_static_open fuzz_control fuzz_km2 fuzz_push fuzz_comp"
 fuzzers=$(for h in $harnesses; do printf 'tests/fuzz/%s ' "$h"; done)
-step "fuzzing, ${fuzz_seconds} s per harness"
+step "fuzzing, ${fuzz_seconds} s per harness, $jobs at a time"
 mkdir -p build-fuzz
 (cd build-fuzz && CC=clang "$top/configure" -q --enable-fuzzers --disable-tests &&
 	make -j"$jobs" $fuzzers >/dev/null)
-for h in $harnesses; do
+# fuzz_one HARNESS: runs it for fuzz_seconds; on a finding prints the tail of
+# its log and where the reproducer is, and returns 1.
+fuzz_one() {
+	local h=$1 seeds corpus scratch extra=""
 	seeds="$top/tests/fuzz/seeds/${h#fuzz_}"
 	corpus=$(mktemp -d "/tmp/roamvpn-$h.XXXXXX")
 	scratch=$(mktemp -d "/tmp/roamvpn-$h-run.XXXXXX")
-	echo "-- $h"
 	# Run from a scratch directory: the option fuzzer may create files. Its
 	# inputs may be long (inline blocks); roamvpn's log lines go nowhere.
-	extra=""
 	[ "$h" = fuzz_options ] && extra="-max_len=8192"
 	if ! (cd "$scratch" && "$top/build-fuzz/tests/fuzz/$h" -max_total_time="$fuzz_seconds" \
 		-close_fd_mask=1 -print_final_stats=1 $extra "$corpus" "$seeds" 2>"$corpus.log"); then
+		echo "-- $h"
 		tail -n 60 "$corpus.log"
 		echo "FAIL: $h found a problem; reproducer in $scratch" >&2
-		exit 1
+		return 1
 	fi
-	grep -E 'stat::number_of_executed_units|stat::peak_rss_mb' "$corpus.log" || true
+	echo "-- $h: $(grep -E 'stat::number_of_executed_units' "$corpus.log" | awk '{ print $2 }') inputs"
 	rm -rf "$corpus" "$corpus.log" "$scratch"
+}
+
+# One harness per core at a time (each is single-threaded).
+set -- $harnesses
+while [ $# -gt 0 ]; do
+	pids=""
+	for _ in $(seq "$jobs"); do
+		[ $# -gt 0 ] || break
+		fuzz_one "$1" &
+		pids="$pids $!"
+		shift
+	done
+	for p in $pids; do
+		wait "$p" || exit 1
+	done
 done
 
 step "all passed in $(( $(date +%s) - start )) s"
