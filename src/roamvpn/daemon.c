@@ -588,6 +588,9 @@ rv_daemon_start(struct rv_daemon *d, const struct rv_options *o, struct rv_carry
 		rv_log(RV_LOG_ERR, "cannot set up the data channel: %s", rv_strerror(r));
 		return r;
 	}
+	/* The end that has a --remote is the one that moves. */
+	if (o->roam && nremotes > 0)
+		rv_roam_start(&d->roam, &d->peer, d->ev, o->roam_hold);
 	if (d->peer.tls)
 		return start_tls_mode(d);
 	rv_crypto_resume_pid(&d->peer.crypto, carry->send_id, carry->send_time);
@@ -632,6 +635,7 @@ rv_daemon_stop(struct rv_daemon *d, bool keep_tun)
 	if (d->ev != NULL) {
 		rv_daemon_mgmt_detach(d);
 		rv_timer_disarm(d->ev, &d->exit_timer);
+		rv_roam_stop(&d->roam);
 		rv_client_free(d->client);
 		d->client = NULL;
 		if (d->peer.d != NULL) {

@@ -20,6 +20,7 @@
 #include "peer.h"
 #include "pkt.h"
 #include "plat.h"
+#include "roam.h"
 #include "tun.h"
 
 enum rv_sig {
@@ -81,6 +82,7 @@ struct rv_daemon {
 	struct rv_netconf *nc;
 	struct rv_peer peer;
 	struct rv_client *client;   /* TLS mode: the peer's sessions */
+	struct rv_roam roam;        /* --roam: following the path to the peer */
 	struct rv_pktpool rx, tx;
 	size_t headroom;            /* bytes kept in front of a device packet */
 	unsigned tx_queued, tx_done;/* tx slots waiting for the socket */

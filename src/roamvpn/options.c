@@ -300,6 +300,18 @@ opt_route6(struct rv_optctx *c, char **a, int n)
 }
 
 static int
+opt_roam(struct rv_optctx *c, char **a, int n)
+{
+	if (n == 0 || strcmp(a[0], "yes") == 0)
+		c->o->roam = true;
+	else if (strcmp(a[0], "no") == 0)
+		c->o->roam = false;
+	else
+		return rv_optarg_bad(c, "expects yes or no, got `%s'", a[0]);
+	return 0;
+}
+
+static int
 opt_mssfix(struct rv_optctx *c, char **a, int n)
 {
 	c->o->mssfix_mode = RV_MSS_MTU;
@@ -506,6 +518,11 @@ static const struct rv_optdef table[] = {
 	  RV_OPT_FIELD(route_gateway) },
 	{ "route-metric", "N", 1, 1, 0, rv_optarg_int_field, "Default metric of --route.", RV_OPT_FIELD(route_metric),
 	  0, 16777215 },
+	{ "roam", "[yes|no]", 0, 1, 0, opt_roam,
+	  "Follow changes of the path to the peer at once (default yes; the end with --remote)." },
+	{ "roam-hold", "SECS", 1, 1, 0, rv_optarg_int_field,
+	  "Keep the session this long without any route to the peer (default 3600).",
+	  RV_OPT_FIELD(roam_hold), 0, 86400 * 365 },
 	{ "ifconfig-ipv6", "ADDR/BITS REMOTE", 2, 2, 0, opt_ifconfig6,
 	  "IPv6 address of the device and of the peer." },
 	{ "route-ipv6", "NET/BITS [GW] [METRIC]", 1, 3, 0, opt_route6,
@@ -712,6 +729,8 @@ rv_options_init(struct rv_options *o)
 	o->tun_mtu = 1500;
 	o->mssfix = 1492;
 	o->route_metric = -1;
+	o->roam = true;
+	o->roam_hold = 3600;
 	o->proto = RV_PROTO_UDP;
 	o->resolv_retry = -1;
 	o->secret.direction = RV_KEYDIR_BIDI;

@@ -102,6 +102,8 @@ struct rv_options {
 	enum rv_topology topology;
 	struct rv_route *routes;
 	size_t nroutes;
+	bool roam;                     /* --roam: follow path changes (default on) */
+	int roam_hold;                 /* --roam-hold: seconds without a route */
 	char *ifconfig6_local;         /* ADDR/BITS */
 	char *ifconfig6_remote;
 	struct rv_route6 *routes6;

@@ -440,6 +440,7 @@ rv_peer_receive(struct rv_peer *p, struct rv_pkt *pkt)
 		return rx;
 	p->auth_rx_bytes += rv_buf_len(&pkt->buf);
 	rv_timers_data_received(p);
+	rv_roam_heard(&p->d->roam);
 	if (!unframe(p, pkt))
 		return RV_RX_DROP;
 	if (rv_ping_is_keepalive(&pkt->buf)) {

@@ -61,6 +61,11 @@ on_watchdog(void *arg)
 		arm(p, &p->timers.watchdog, due);
 		return;
 	}
+	/* No route to the peer at all: --roam-hold keeps the session. */
+	if (rv_roam_holds(&p->d->roam, now(p))) {
+		arm(p, &p->timers.watchdog, now(p) + rv_sec(1));
+		return;
+	}
 	rv_log(RV_LOG_INFO, "Inactivity timeout (--%s), %s", p->ping_restart > 0 ?
 	    "ping-restart" : "ping-exit", p->ping_restart > 0 ? "restarting" : "exiting");
 	rv_daemon_signal(p->d, p->ping_restart > 0 ? RV_SIG_RESTART : RV_SIG_EXIT,
@@ -180,6 +185,12 @@ rv_timers_data_sent(struct rv_peer *p)
 
 void
 rv_timers_data_received(struct rv_peer *p)
+{
+	p->timers.last_rx = now(p);
+}
+
+void
+rv_timers_restart_watchdog(struct rv_peer *p)
 {
 	p->timers.last_rx = now(p);
 }

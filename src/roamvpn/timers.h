@@ -45,6 +45,10 @@ void rv_timers_keepalive_changed(struct rv_peer *p);
 
 void rv_timers_data_sent(struct rv_peer *p);
 void rv_timers_data_received(struct rv_peer *p);
+
+/* The --ping-restart window starts again now (a path to the peer came back
+ * after an outage that --roam-hold bridged). */
+void rv_timers_restart_watchdog(struct rv_peer *p);
 void rv_timers_tun_activity(struct rv_peer *p);
 void rv_timers_occ_reply_received(struct rv_peer *p);
 

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * roam: reconfiguration probes after a path change (see roam.h).
+ */
+#include "roam.h"
+
+#include "clock.h"
+#include "daemon.h"
+#include "err.h"
+#include "log.h"
+#include "peer.h"
+#include "timers.h"
+
+/* Delays between probes, in ms: the first goes at once. */
+static const unsigned backoff_ms[] = { 0, 25, 50, 100, 200, 400, 800, 1000 };
+enum { BACKOFF_STEPS = sizeof(backoff_ms) / sizeof(backoff_ms[0]) };
+
+static void
+send_probe(struct rv_roam *r)
+{
+	unsigned step = r->step < BACKOFF_STEPS - 1 ? r->step + 1 : BACKOFF_STEPS - 1;
+
+	rv_peer_send_ping(r->p);
+	r->probes++;
+	r->probes_total++;
+	r->step = step;
+	rv_timer_arm(r->ev, &r->probe, rv_clock_now() + backoff_ms[step] * RV_NSEC_PER_MSEC);
+}
+
+static void
+on_probe(void *arg)
+{
+	struct rv_roam *r = arg;
+
+	if (r->probing)
+		send_probe(r);
+}
+
+static void
+on_path(void *arg, const struct rv_path *old, const struct rv_path *path, uint64_t at)
+{
+	struct rv_roam *r = arg;
+	char a[RV_ADDRSTRLEN + 24], b[RV_ADDRSTRLEN + 24];
+
+	if (!path->has_route) {
+		if (r->no_route_since == 0)
+			r->no_route_since = at;
+		rv_log(RV_LOG_INFO, "roam: no route to the peer (was %s); the session is kept for "
+		    "up to %d s (--roam-hold)", rv_path_fmt(old, a), r->hold_secs);
+		if (!r->probing)
+			r->from = *old;
+		r->probing = false;
+		rv_timer_disarm(r->ev, &r->probe);
+		return;
+	}
+	rv_log(RV_LOG_INFO, "roam: path to the peer now %s (was %s): probing",
+	    rv_path_fmt(path, b), rv_path_fmt(old, a));
+	if (!r->probing) {
+		if (r->no_route_since == 0)
+			r->from = *old;
+		r->detected = at;
+		r->probes = 0;
+	}
+	if (r->no_route_since != 0) {
+		/* Back after an outage: give the probes a full --ping-restart. */
+		r->no_route_since = 0;
+		rv_timers_restart_watchdog(r->p);
+	}
+	r->probing = true;
+	r->step = 0;
+	send_probe(r);
+}
+
+int
+rv_roam_start(struct rv_roam *r, struct rv_peer *p, struct rv_event *ev, int hold_secs)
+{
+	char err[RV_NETWATCH_ERRLEN], a[RV_ADDRSTRLEN + 24];
+	int ret;
+
+	*r = (struct rv_roam){ .p = p, .ev = ev, .hold_secs = hold_secs };
+	rv_timer_init(&r->probe, on_probe, r);
+	if ((ret = rv_netwatch_open(&r->nw, ev, &p->remote, on_path, r, err)) != 0) {
+		rv_log(RV_LOG_WARN, "roam: %s; mobility is off", err);
+		r->ev = NULL;
+		return ret;
+	}
+	rv_log(RV_LOG_NOTICE, "roam: watching the path to the peer: %s",
+	    rv_path_fmt(rv_netwatch_path(r->nw), a));
+	return 0;
+}
+
+void
+rv_roam_stop(struct rv_roam *r)
+{
+	if (r->ev == NULL)
+		return;
+	rv_timer_disarm(r->ev, &r->probe);
+	rv_netwatch_close(r->nw);
+	r->nw = NULL;
+	r->ev = NULL;
+}
+
+void
+rv_roam_heard(struct rv_roam *r)
+{
+	char a[RV_ADDRSTRLEN + 24], b[RV_ADDRSTRLEN + 24];
+
+	if (!r->probing)
+		return;
+	r->probing = false;
+	rv_timer_disarm(r->ev, &r->probe);
+	r->moves++;
+	r->last_delay_ns = rv_clock_now() - r->detected;
+	rv_log(RV_LOG_INFO, "roam: moved %s -> %s: the peer answered %.1f ms after the change "
+	    "(%u probe%s)", rv_path_fmt(&r->from, a), rv_path_fmt(rv_netwatch_path(r->nw), b),
+	    (double)r->last_delay_ns / 1e6, r->probes, r->probes == 1 ? "" : "s");
+}
+
+bool
+rv_roam_holds(const struct rv_roam *r, uint64_t t)
+{
+	return r->ev != NULL && r->no_route_since != 0 &&
+	    t < r->no_route_since + rv_sec((uint64_t)r->hold_secs);
+}

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef RV_ROAM_H
+#define RV_ROAM_H
+
+/*
+ * roam: the moving end of a tunnel (a client, or a p2p peer with --remote).
+ * netwatch reports that the path to the server changed (another interface or
+ * source address, typically a hotspot change behind another NAT); roam then
+ * sends reconfiguration probes at once and with a backoff (0, 25, 50, 100,
+ * 200 ms ... capped at 1 s) until an authenticated packet from the server
+ * shows that the server follows. A probe is an ordinary keepalive on the data
+ * channel: authenticated and replay-protected, so an openvpn 2.6 server
+ * floats the client to its new address on it (P_DATA_V2 with the peer-id)
+ * and a roamvpn server does too.
+ *
+ * Without any route to the server, the session is kept for --roam-hold
+ * seconds instead of ending on --ping-restart; when a route comes back, the
+ * probes resume it without a new TLS handshake.
+ *
+ * One log line per move: the old and new path, the time from the first
+ * netlink notification to the server's first packet on the new path, and the
+ * probes it took.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "event.h"
+#include "netwatch.h"
+
+struct rv_peer;
+
+struct rv_roam {
+	struct rv_peer *p;
+	struct rv_event *ev;
+	struct rv_netwatch *nw;
+	struct rv_timer probe;
+	bool probing;
+	unsigned step;                /* backoff step of the next probe */
+	unsigned probes;              /* sent for the current move */
+	uint64_t detected;            /* first notification of the current move */
+	uint64_t no_route_since;      /* 0 = there is a route */
+	struct rv_path from;          /* the path before the move */
+	int hold_secs;                /* --roam-hold */
+	/* counters (status, management, statistics) */
+	uint64_t moves, probes_total, last_delay_ns;
+};
+
+/* Starts watching the path to the peer p's address (p->remote must be
+ * set). Returns 0, or an RV_ERR_* after logging why (the tunnel works on,
+ * without mobility). */
+int rv_roam_start(struct rv_roam *r, struct rv_peer *p, struct rv_event *ev, int hold_secs);
+void rv_roam_stop(struct rv_roam *r);
+
+/* An authenticated packet from the peer arrived: a move is complete. */
+void rv_roam_heard(struct rv_roam *r);
+
+/* True while --ping-restart must wait: no route to the peer for less than
+ * --roam-hold seconds, or probes of a move still under way. */
+bool rv_roam_holds(const struct rv_roam *r, uint64_t now);
+
+#endif

@@ -1,0 +1,111 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# A roaming roamvpn client of an openvpn 2.6 server on the hotspot testbed
+# (tests/lab/lab.sh). The server side sends 1000 datagrams a second through
+# the tunnel to the client, which sends nothing itself.
+#
+# 1. Five hotspot changes, 2 s apart: after each, roamvpn logs one move
+#    ("roam: moved ... the peer answered N ms after the change") and the
+#    stream's silence is under 1 s (the figures are printed; with openvpn 2.6
+#    as the client it lasts until the client's next keepalive, up to 10 s:
+#    tests/bench/handover.sh measures both).
+# 2. No route at all for 8 s, longer than the pushed --ping-restart (6 s):
+#    roamvpn keeps the session (no restart, no second TLS handshake); back on
+#    the other hotspot, the stream resumes within 1 s.
+
+# Under sh (SH_LOG_COMPILER may be /bin/sh), start again under bash.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+
+source "$(dirname "$0")/../lab/lab.sh"
+
+require_lab_env openvpn openssl
+[[ -r $SAMPLE_KEYS/ca.key ]] || skip "no openvpn sample keys in $SAMPLE_KEYS"
+lab_setup
+tls_pki
+
+up() {
+	lab_attach A
+	vpn_up srv 1 ovpn --dev vpn0 --dev-type tun --local "$LAB_SERVER" --port 1194 \
+		--server 10.8.0.0 255.255.255.0 --topology subnet --ca "$PKI/ca.crt" \
+		--cert "$PKI/server.crt" --key "$PKI/server.key" --dh none --keepalive 2 6 --verb 3
+	vpn_up cli 2 rv --client --dev vpn0 --dev-type tun --nobind --remote "$LAB_SERVER" 1194 \
+		--ca "$PKI/ca.crt" --cert "$PKI/client.crt" --key "$PKI/client.key" \
+		--remote-cert-tls server --verb 4
+	assert_log cli 'roam: watching the path to the peer: wlan0 192.168.10.2'
+}
+
+# stream_start SECS: the stream to the client for SECS; receiver in ns2.
+stream_start() {
+	local i
+	bg 2 "$WORK/recv.out" "$RVLAB_STREAM" recv 6000 "$(( $1 + 2 ))" 5
+	RPID=$BG_PID
+	for (( i = 0; i < 50; i++ )); do
+		grep -q listening "$WORK/recv.out" && break
+		sleep 0.1
+	done
+	bg 1 "$WORK/send.out" "$RVLAB_STREAM" send "$(tun_addr 2)" 6000 1000 "$1"
+}
+
+stream_end() {
+	wait "$RPID" || true
+	untrack "$RPID"
+	grep -E '^(sent|gap)' "$WORK/recv.out" | sed 's/^/  /'
+}
+
+# longest_gap_after T: the longest silence that began at or after T - 50 ms.
+longest_gap_after() {
+	awk -v t="$1" '$1 == "gap" && $2 >= t - 50 && $3 > m { m = $3 } END { printf "%.1f\n", m + 0 }' \
+		"$WORK/recv.out"
+}
+
+hops() {
+	local i t worst=0 g
+	up
+	: >"$WORK/hops"
+	stream_start 13
+	for (( i = 0; i < 5; i++ )); do
+		sleep 2
+		lab_now >>"$WORK/hops"
+		lab_hop
+	done
+	stream_end
+	for t in $(cat "$WORK/hops"); do
+		g=$(awk -v t="$t" '$1 == "gap" && $2 >= t - 50 && $2 < t + 1900 && $3 > m { m = $3 } END { printf "%.1f\n", m + 0 }' "$WORK/recv.out")
+		say "  hop at $t: silence $g ms"
+		awk -v g="$g" 'BEGIN { exit !(g < 1000) }' || fail "the stream stopped for $g ms after a hop"
+	done
+	log_since cli 'roam: moved' 0 | sed -E 's/^[0-9-]+ [0-9:]+ /  roamvpn: /'
+	assert_eq "$(log_count cli 'roam: moved')" 5 "moves logged by roamvpn"
+	assert_eq "$(log_count cli 'Control Channel: TLS')" 1 "TLS handshakes (moves need none)"
+	vpn_stop cli
+	vpn_stop srv
+}
+
+outage() {
+	local t g
+	up
+	stream_start 14
+	sleep 2
+	lab_detach
+	say "  no route for 8 s (the pushed ping-restart is 6 s)"
+	sleep 8
+	assert_alive "${VPN_PID[cli]}" "roamvpn without a route"
+	t=$(lab_now)
+	lab_attach B
+	sleep 3
+	stream_end
+	g=$(awk -v t="$t" '$1 == "gap" && $2 + $3 > t { print $2 + $3 - t; exit }' "$WORK/recv.out")
+	say "  the stream resumed ${g:-?} ms after the route came back"
+	[[ -n $g ]] || fail "no resumption of the stream found"
+	awk -v g="$g" 'BEGIN { exit !(g < 1000) }' || fail "the stream resumed only after $g ms"
+	assert_log cli 'roam: no route to the peer'
+	assert_log cli 'roam: moved wlan0 192.168.10.2 -> wlan1 192.168.20.2'
+	[[ $(log_count cli 'Inactivity timeout') == 0 ]] || fail "roamvpn restarted on ping-restart"
+	assert_eq "$(log_count cli 'Control Channel: TLS')" 1 "TLS handshakes"
+	vpn_stop cli
+	vpn_stop srv
+}
+
+run_section "five hotspot changes, roamvpn client, openvpn 2.6 server" hops
+run_section "8 s without a route, then the other hotspot" outage
