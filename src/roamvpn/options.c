@@ -237,31 +237,58 @@ opt_topology(struct rv_optctx *c, char **a, int n)
 	return 0;
 }
 
+/* Appends a zeroed element of size bytes to the array *arr of *n elements;
+ * returns it, or NULL when out of memory. */
+static void *
+append(void **arr, size_t *n, size_t size)
+{
+	char *na = reallocarray(*arr, *n + 1, size);
+
+	if (na == NULL)
+		return NULL;
+	*arr = na;
+	memset(na + *n * size, 0, size);
+	return na + (*n)++ * size;
+}
+
+/* Argument i of a route, unless absent or OpenVPN's "default" placeholder. */
+static int
+route_arg(struct rv_optctx *c, char **field, char **a, int n, int i)
+{
+	if (i >= n || strcmp(a[i], "default") == 0)
+		return 0;
+	if ((*field = strdup(a[i])) == NULL)
+		return rv_optarg_bad(c, "out of memory");
+	return 0;
+}
+
+static int
+route_metric(struct rv_optctx *c, char **a, int n, int i, int *metric)
+{
+	*metric = -1;
+	if (i >= n || strcmp(a[i], "default") == 0)
+		return 0;
+	return rv_optarg_int(c, a[i], 0, 255 * 255 * 255, metric);
+}
+
 static int
 opt_route(struct rv_optctx *c, char **a, int n)
 {
 	struct rv_options *o = c->o;
-	struct rv_route *nr, *rt;
+	void *arr = o->routes;
+	struct rv_route *rt = append(&arr, &o->nroutes, sizeof(*rt));
+	int r;
 
-	nr = reallocarray(o->routes, o->nroutes + 1, sizeof(*nr));
-	if (nr == NULL)
+	o->routes = arr;
+	if (rt == NULL)
 		return rv_optarg_bad(c, "out of memory");
-	o->routes = nr;
-	rt = &nr[o->nroutes++];
-	memset(rt, 0, sizeof(*rt));
-	rt->metric = -1;
-	rt->loc.file = intern_file(o, c->l->file);
-	rt->loc.line = c->l->line;
-	if ((rt->network = strdup(a[0])) == NULL)
-		return rv_optarg_bad(c, "out of memory");
-	/* OpenVPN's "default" and "net_gateway" keywords are placeholders here. */
-	if (n > 1 && strcmp(a[1], "default") != 0 && (rt->netmask = strdup(a[1])) == NULL)
-		return rv_optarg_bad(c, "out of memory");
-	if (n > 2 && strcmp(a[2], "default") != 0 && (rt->gateway = strdup(a[2])) == NULL)
-		return rv_optarg_bad(c, "out of memory");
-	if (n > 3 && strcmp(a[3], "default") != 0)
-		return rv_optarg_int(c, a[3], 0, 255 * 255 * 255, &rt->metric);
-	return 0;
+	rt->loc = (struct rv_optloc){ intern_file(o, c->l->file), c->l->line };
+	/* NET [MASK] [GW] [METRIC] */
+	if ((r = rv_optarg_set_str(c, &rt->network, a[0])) != 0 ||
+	    (r = route_arg(c, &rt->netmask, a, n, 1)) != 0 ||
+	    (r = route_arg(c, &rt->gateway, a, n, 2)) != 0)
+		return r;
+	return route_metric(c, a, n, 3, &rt->metric);
 }
 
 static int
@@ -279,24 +306,19 @@ static int
 opt_route6(struct rv_optctx *c, char **a, int n)
 {
 	struct rv_options *o = c->o;
-	struct rv_route6 *nr, *rt;
+	void *arr = o->routes6;
+	struct rv_route6 *rt = append(&arr, &o->nroutes6, sizeof(*rt));
+	int r;
 
-	nr = reallocarray(o->routes6, o->nroutes6 + 1, sizeof(*nr));
-	if (nr == NULL)
+	o->routes6 = arr;
+	if (rt == NULL)
 		return rv_optarg_bad(c, "out of memory");
-	o->routes6 = nr;
-	rt = &nr[o->nroutes6++];
-	memset(rt, 0, sizeof(*rt));
-	rt->metric = -1;
-	rt->loc.file = intern_file(o, c->l->file);
-	rt->loc.line = c->l->line;
-	if ((rt->network = strdup(a[0])) == NULL)
-		return rv_optarg_bad(c, "out of memory");
-	if (n > 1 && strcmp(a[1], "default") != 0 && (rt->gateway = strdup(a[1])) == NULL)
-		return rv_optarg_bad(c, "out of memory");
-	if (n > 2 && strcmp(a[2], "default") != 0)
-		return rv_optarg_int(c, a[2], 0, 255 * 255 * 255, &rt->metric);
-	return 0;
+	rt->loc = (struct rv_optloc){ intern_file(o, c->l->file), c->l->line };
+	/* NET/BITS [GW] [METRIC] */
+	if ((r = rv_optarg_set_str(c, &rt->network, a[0])) != 0 ||
+	    (r = route_arg(c, &rt->gateway, a, n, 1)) != 0)
+		return r;
+	return route_metric(c, a, n, 2, &rt->metric);
 }
 
 static int

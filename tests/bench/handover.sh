@@ -75,16 +75,11 @@ outages() { # HOPTIMES REPORT
 }
 
 udp_hops() { # IMPL
-	local impl=$1 caddr rpid secs i list
+	local impl=$1 caddr secs i list
 	caddr=$(tun_addr 2)
 	[[ -n $caddr ]] || fail "the client has no tunnel address"
 	secs=$(( (HOPS + 1) * HOP_EVERY ))
-	bg 2 "$WORK/recv-$impl.out" "$RVLAB_STREAM" recv 6000 "$((secs + 2))" 5
-	rpid=$BG_PID
-	for (( i = 0; i < 50; i++ )); do
-		grep -q listening "$WORK/recv-$impl.out" && break
-		sleep 0.1
-	done
+	lab_recv 2 6000 "$((secs + 2))" 5 "$WORK/recv-$impl.out"
 	bg 1 "$WORK/send-$impl.out" "$RVLAB_STREAM" send "$caddr" 6000 "$PPS" "$secs"
 	: >"$WORK/hops-$impl"
 	for (( i = 1; i <= HOPS; i++ )); do
@@ -92,8 +87,7 @@ udp_hops() { # IMPL
 		lab_now >>"$WORK/hops-$impl"
 		lab_hop
 	done
-	wait "$rpid" || true
-	untrack "$rpid"
+	lab_recv_end
 	grep -E '^(sent|first)' "$WORK/recv-$impl.out" | sed 's/^/  /'
 	list=$(outages "$WORK/hops-$impl" "$WORK/recv-$impl.out" | tr '\n' ' ')
 	say "  outage per hop (ms): $list"

@@ -130,5 +130,24 @@ lab_hop() {
 	if [[ $LAB_HOTSPOT == A ]]; then lab_attach B; else lab_attach A; fi
 }
 
+# lab_recv NS PORT SECS GAP_MS OUT: an rvlab-stream receiver in namespace NS,
+# its report in OUT; returns once it listens, its pid in LAB_RECV_PID.
+lab_recv() {
+	local i
+	bg "$1" "$5" "$RVLAB_STREAM" recv "$2" "$3" "$4"
+	LAB_RECV_PID=$BG_PID
+	for (( i = 0; i < 50; i++ )); do
+		grep -q listening "$5" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	fail "rvlab-stream recv did not start: $(cat "$5")"
+}
+
+# lab_recv_end: waits for that receiver's report.
+lab_recv_end() {
+	wait "$LAB_RECV_PID" || true
+	untrack "$LAB_RECV_PID"
+}
+
 # lab_now: the monotonic clock in ms (the stream tool's time base).
 lab_now() { "$RVLAB_STREAM" now; }

@@ -32,26 +32,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "labtool.h"
+
 enum { PAYLOAD = 64, MAX_GAPS = 100000 };
 static const uint32_t MAGIC = 0x72766c62;   /* "rvlb" */
-
-static volatile sig_atomic_t stop;
-
-static void
-on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
 
 static long
 num(const char *s, const char *what, long min, long max)
@@ -72,7 +56,7 @@ do_send(const char *host, const char *port, long pps, long secs)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM }, *ai;
 	uint8_t buf[PAYLOAD] = { 0 };
-	uint64_t start = now_ns(), period = 1000000000ULL / (uint64_t)pps;
+	uint64_t start = lab_now_ns(), period = 1000000000ULL / (uint64_t)pps;
 	uint64_t total = (uint64_t)pps * (uint64_t)secs;
 	int fd, r;
 
@@ -86,13 +70,13 @@ do_send(const char *host, const char *port, long pps, long secs)
 		return 1;
 	}
 	freeaddrinfo(ai);
-	for (uint64_t seq = 0; seq < total && !stop; seq++) {
-		uint64_t due = start + seq * period, t = now_ns();
+	for (uint64_t seq = 0; seq < total && !lab_stop; seq++) {
+		uint64_t due = start + seq * period, t = lab_now_ns();
 		struct timespec ts = { (time_t)(due / 1000000000ULL), (long)(due % 1000000000ULL) };
 
 		if (due > t)
 			clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
-		t = now_ns();
+		t = lab_now_ns();
 		memcpy(buf, &MAGIC, 4);
 		memcpy(buf + 4, &seq, 8);
 		memcpy(buf + 12, &t, 8);
@@ -107,7 +91,7 @@ static int
 do_recv(const char *port, long secs, long gap_ms)
 {
 	struct sockaddr_in6 sa = { .sin6_family = AF_INET6, .sin6_addr = in6addr_any };
-	uint64_t end = now_ns() + (uint64_t)secs * 1000000000ULL, first = 0, last = 0;
+	uint64_t end = lab_now_ns() + (uint64_t)secs * 1000000000ULL, first = 0, last = 0;
 	uint64_t max_seq = 0, received = 0, reordered = 0, dup = 0, ngaps = 0;
 	uint64_t (*gaps)[2] = calloc(MAX_GAPS, sizeof(*gaps));
 	uint8_t *seen = calloc(1 << 24, 1);   /* sequence numbers below 16M */
@@ -124,10 +108,10 @@ do_recv(const char *port, long secs, long gap_ms)
 	}
 	printf("listening\n");
 	fflush(stdout);
-	while (!stop) {
+	while (!lab_stop) {
 		struct pollfd pf = { .fd = fd, .events = POLLIN };
 		uint8_t buf[PAYLOAD];
-		uint64_t t = now_ns(), seq;
+		uint64_t t = lab_now_ns(), seq;
 		uint32_t magic;
 		ssize_t n;
 
@@ -141,7 +125,7 @@ do_recv(const char *port, long secs, long gap_ms)
 		memcpy(&seq, buf + 4, 8);
 		if (magic != MAGIC || seq >= (1u << 24))
 			continue;
-		t = now_ns();
+		t = lab_now_ns();
 		if (seen[seq]) {
 			dup++;
 			continue;
@@ -174,10 +158,9 @@ do_recv(const char *port, long secs, long gap_ms)
 int
 main(int argc, char **argv)
 {
-	signal(SIGTERM, on_signal);
-	signal(SIGINT, on_signal);
+	lab_catch_signals();
 	if (argc == 2 && strcmp(argv[1], "now") == 0) {
-		printf("%.3f\n", now_ns() / 1e6);
+		printf("%.3f\n", lab_now_ns() / 1e6);
 		return 0;
 	}
 	if (argc == 6 && strcmp(argv[1], "send") == 0)

@@ -32,6 +32,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "labtool.h"
+
 enum { SLOT = 2048, QUEUE = 8192 };
 
 struct pkt {
@@ -54,24 +56,6 @@ struct params {
 	double loss;                /* 0..1 */
 	double rate;                /* bits per ns, 0 = unlimited */
 };
-
-static volatile sig_atomic_t stop;
-
-static void
-on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
 
 /* Opens /dev/net/tun as dev inside the namespace ns; returns the fd. */
 static int
@@ -193,7 +177,7 @@ main(int argc, char **argv)
 		    "[-l PERCENT] [-r MBIT]\n");
 		return 2;
 	}
-	srand48((long)now_ns());
+	srand48((long)lab_now_ns());
 	fa = tun_in_ns(argv[optind], argv[optind + 1]);
 	fb = tun_in_ns(argv[optind + 2], argv[optind + 3]);
 	memset(d, 0, sizeof(d));
@@ -202,13 +186,12 @@ main(int argc, char **argv)
 	for (int i = 0; i < 2; i++)
 		if ((d[i].q = calloc(QUEUE, sizeof(struct pkt))) == NULL)
 			return 1;
-	signal(SIGTERM, on_signal);
-	signal(SIGINT, on_signal);
+	lab_catch_signals();
 	printf("ready\n");
 	fflush(stdout);
-	while (!stop) {
+	while (!lab_stop) {
 		struct pollfd pf[2] = { { .fd = fa, .events = POLLIN }, { .fd = fb, .events = POLLIN } };
-		uint64_t now = now_ns(), next = 0;
+		uint64_t now = lab_now_ns(), next = 0;
 		struct timespec ts, *tsp = NULL;
 
 		for (int i = 0; i < 2; i++) {
@@ -224,7 +207,7 @@ main(int argc, char **argv)
 		}
 		if (ppoll(pf, 2, tsp, NULL) < 0 && errno != EINTR)
 			break;
-		now = now_ns();
+		now = lab_now_ns();
 		if (pf[0].revents & POLLIN)
 			take(&d[0], &p, now);
 		if (pf[1].revents & POLLIN)

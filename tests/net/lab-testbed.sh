@@ -67,17 +67,11 @@ hotspots() {
 }
 
 stream() {
-	local rpid sent
+	local sent
 	lab_attach A
-	bg 1 "$WORK/recv.out" "$RVLAB_STREAM" recv 5001 4 250
-	rpid=$BG_PID
-	for (( i = 0; i < 50; i++ )); do
-		grep -q listening "$WORK/recv.out" && break
-		sleep 0.1
-	done
+	lab_recv 1 5001 4 250 "$WORK/recv.out"
 	nsx 2 "$RVLAB_STREAM" send "$LAB_SERVER" 5001 1000 2
-	wait "$rpid" || fail "rvlab-stream recv failed: $(cat "$WORK/recv.out")"
-	untrack "$rpid"
+	lab_recv_end
 	sed 's/^/  /' "$WORK/recv.out"
 	read -r _ sent _ recv _ lost _ reord _ < <(grep '^sent' "$WORK/recv.out")
 	assert_eq "$sent" 2000 "highest sequence number + 1"

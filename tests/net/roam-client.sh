@@ -37,26 +37,13 @@ up() {
 
 # stream_start SECS: the stream to the client for SECS; receiver in ns2.
 stream_start() {
-	local i
-	bg 2 "$WORK/recv.out" "$RVLAB_STREAM" recv 6000 "$(( $1 + 2 ))" 5
-	RPID=$BG_PID
-	for (( i = 0; i < 50; i++ )); do
-		grep -q listening "$WORK/recv.out" && break
-		sleep 0.1
-	done
+	lab_recv 2 6000 "$(( $1 + 2 ))" 5 "$WORK/recv.out"
 	bg 1 "$WORK/send.out" "$RVLAB_STREAM" send "$(tun_addr 2)" 6000 1000 "$1"
 }
 
 stream_end() {
-	wait "$RPID" || true
-	untrack "$RPID"
+	lab_recv_end
 	grep -E '^(sent|gap)' "$WORK/recv.out" | sed 's/^/  /'
-}
-
-# longest_gap_after T: the longest silence that began at or after T - 50 ms.
-longest_gap_after() {
-	awk -v t="$1" '$1 == "gap" && $2 >= t - 50 && $3 > m { m = $3 } END { printf "%.1f\n", m + 0 }' \
-		"$WORK/recv.out"
 }
 
 hops() {
