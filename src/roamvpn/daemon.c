@@ -79,7 +79,7 @@ set_events(struct rv_daemon *d, bool tun_in, bool link_out)
 {
 	if (d->tun.fd >= 0)
 		rv_event_modify(d->ev, &d->tun.io, tun_in ? EPOLLIN : 0);
-	rv_event_modify(d->ev, &d->link.io, EPOLLIN | (link_out ? EPOLLOUT : 0));
+	rv_link_set_events(&d->link, link_out);
 }
 
 /* Sends what is queued in the tx pool. When the socket is full, stops
@@ -95,6 +95,11 @@ flush_tx(struct rv_daemon *d)
 		    &d->peer.remote, &sent);
 
 		d->tx_done += sent;
+		if (r == RV_ERR_SYSTEM && d->link.tcp) {
+			/* The connection is gone; on_link ends the run. */
+			d->tx_queued = d->tx_done = 0;
+			break;
+		}
 		if (r == RV_ERR_AGAIN) {
 			set_events(d, false, true);
 			return;
@@ -139,7 +144,8 @@ on_tun(void *arg, uint32_t events)
 	flush_tx(d);
 }
 
-static void
+/* Returns the number of packets received. */
+static unsigned
 receive_batch(struct rv_daemon *d)
 {
 	unsigned got = 0;
@@ -148,7 +154,7 @@ receive_batch(struct rv_daemon *d)
 	for (unsigned i = 0; i < d->rx.n; i++)
 		rv_pkt_reset(&d->rx.pkts[i], 0);
 	r = rv_link_recv(&d->link, d->rx.pkts, d->rx.n, &got);
-	if (r == RV_ERR_SYSTEM)
+	if (r == RV_ERR_SYSTEM && !d->link.tcp)
 		rv_log_rl(&d->io_rl, RV_LOG_WARN, "receive failed: %s", strerror(errno));
 	for (unsigned i = 0; i < got; i++) {
 		struct rv_pkt *pkt = &d->rx.pkts[i];
@@ -158,6 +164,114 @@ receive_batch(struct rv_daemon *d)
 		if (rv_tun_write(&d->tun, &pkt->buf) != 0)
 			rv_peer_drop(&d->peer, RV_DROP_TUN_WRITE, NULL, strerror(errno));
 	}
+	return got;
+}
+
+/* --- TCP: one connection, connected or accepted ------------------------------------- */
+
+/* The connection is up: static-key mode is ready now (TLS waits for keys). */
+static void
+tcp_established(struct rv_daemon *d)
+{
+	char a[RV_ADDRSTRLEN];
+
+	rv_timer_disarm(d->ev, &d->connect_timer);
+	rv_log(RV_LOG_NOTICE, "TCP connection established with %s",
+	    rv_addr_fmt(&d->link.conn.peer, a));
+	if (!d->peer.tls)
+		rv_daemon_up(d);
+}
+
+/* p2p tcp-server: takes the waiting connection, if --remote allows it
+ * (address only: the port of a connecting peer is its own choice). */
+static void
+tcp_accept(struct rv_daemon *d)
+{
+	char a[RV_ADDRSTRLEN];
+	struct rv_sockaddr from;
+	bool ok = d->o->nremotes == 0 || d->o->float_;
+	int r;
+
+	if ((r = rv_link_accept(&d->link, &from)) == RV_ERR_AGAIN)
+		return;
+	if (r != 0) {
+		rv_log_rl(&d->io_rl, RV_LOG_WARN, "TCP accept failed: %s", strerror(errno));
+		return rv_daemon_signal(d, RV_SIG_RESTART, "accept-failed");
+	}
+	for (size_t i = 0; i < d->tcp_nallowed && !ok; i++)
+		ok = rv_addr_equal_host(&d->tcp_allowed[i], &from);
+	if (!ok) {
+		rv_log(RV_LOG_WARN, "TCP connection from %s refused: not a --remote address",
+		    rv_addr_fmt(&from, a));
+		return rv_daemon_signal(d, RV_SIG_RESTART, "connection-refused");
+	}
+	tcp_established(d);
+}
+
+/* The connection closed (by the peer, an error, or bad framing): the run
+ * ends and the next one reconnects (client) or listens again (server). */
+static void
+tcp_lost(struct rv_daemon *d)
+{
+	const struct rv_tcp_conn *c = &d->link.conn;
+	char a[RV_ADDRSTRLEN];
+
+	d->carry->tcp_resets++;
+	if (c->why == RV_TCP_WHY_BAD_LENGTH)
+		rv_log(RV_LOG_WARN, "bad packet length on the TCP connection with %s (zero or "
+		    "above %zu bytes): the stream is garbled or not OpenVPN; closing it",
+		    rv_addr_fmt(&c->peer, a), c->frame_max);
+	else
+		rv_log(RV_LOG_NOTICE, "Connection reset, restarting [%s%s%s]",
+		    rv_tcp_why_name(c->why), c->err != 0 ? ": " : "",
+		    c->err != 0 ? strerror(c->err) : "");
+	rv_daemon_signal(d, RV_SIG_RESTART, "connection-reset");
+}
+
+static void
+on_connect_timeout(void *arg)
+{
+	struct rv_daemon *d = arg;
+	char a[RV_ADDRSTRLEN];
+
+	rv_log(RV_LOG_WARN, "TCP: connect to %s timed out after %d s (--connect-timeout)",
+	    rv_addr_fmt(&d->link.conn.peer, a), d->o->server_poll_timeout);
+	rv_daemon_signal(d, RV_SIG_RESTART, "connection-timeout");
+}
+
+/* Events of a TCP link. */
+static void
+on_tcp(struct rv_daemon *d, uint32_t events)
+{
+	char a[RV_ADDRSTRLEN];
+
+	if (rv_link_listening(&d->link)) {
+		if (events & EPOLLIN)
+			tcp_accept(d);
+		return;
+	}
+	if (rv_link_connecting(&d->link)) {
+		int r = rv_link_connect_done(&d->link);
+
+		if (r == RV_ERR_AGAIN)
+			return;
+		if (r != 0) {
+			rv_log(RV_LOG_WARN, "TCP: connect to %s failed: %s",
+			    rv_addr_fmt(&d->link.conn.peer, a), strerror(d->link.conn.err));
+			return rv_daemon_signal(d, RV_SIG_RESTART, "connection-failed");
+		}
+		tcp_established(d);
+	}
+	if (events & EPOLLOUT) {
+		rv_link_flush(&d->link);
+		flush_tx(d);
+	}
+	/* Frames already buffered do not wake epoll again: read them all. */
+	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR))
+		while (receive_batch(d) == d->rx.n && d->sig == RV_SIG_NONE)
+			;
+	if (rv_link_broken(&d->link) && d->sig == RV_SIG_NONE)
+		tcp_lost(d);
 }
 
 static void
@@ -165,6 +279,8 @@ on_link(void *arg, uint32_t events)
 {
 	struct rv_daemon *d = arg;
 
+	if (d->link.tcp)
+		return on_tcp(d, events);
 	if (events & EPOLLERR) {
 		int err = 0;
 		socklen_t len = sizeof(err);
@@ -211,8 +327,18 @@ rv_daemon_print_stats(const struct rv_daemon *d)
 	rv_log(RV_LOG_INFO, "roamvpn STATISTICS");
 	rv_log(RV_LOG_INFO, "TUN/TAP read bytes,%llu", (unsigned long long)d->tun.rx_bytes);
 	rv_log(RV_LOG_INFO, "TUN/TAP write bytes,%llu", (unsigned long long)d->tun.tx_bytes);
-	rv_log(RV_LOG_INFO, "UDP read bytes,%llu", (unsigned long long)d->link.rx_bytes);
-	rv_log(RV_LOG_INFO, "UDP write bytes,%llu", (unsigned long long)d->link.tx_bytes);
+	rv_log(RV_LOG_INFO, "%s read bytes,%llu", d->link.tcp ? "TCP/UDP" : "UDP",
+	    (unsigned long long)d->link.rx_bytes);
+	rv_log(RV_LOG_INFO, "%s write bytes,%llu", d->link.tcp ? "TCP/UDP" : "UDP",
+	    (unsigned long long)d->link.tx_bytes);
+	if (d->link.tcp) {
+		rv_log(RV_LOG_INFO, "TCP bad frame lengths,%llu",
+		    (unsigned long long)d->link.conn.bad_frames);
+		rv_log(RV_LOG_INFO, "TCP send queue full,%llu",
+		    (unsigned long long)d->link.conn.queue_full);
+		rv_log(RV_LOG_INFO, "TCP connections lost,%llu",
+		    (unsigned long long)d->carry->tcp_resets);
+	}
 	rv_log(RV_LOG_INFO, "Auth read bytes,%llu", (unsigned long long)p->auth_rx_bytes);
 	rv_log(RV_LOG_INFO, "keepalives received,%llu", (unsigned long long)p->pings_rx);
 	rv_log(RV_LOG_INFO, "keepalives sent,%llu", (unsigned long long)p->pings_tx);
@@ -242,24 +368,41 @@ resolve_remote(struct rv_daemon *d, int family, struct rv_sockaddr *out, size_t 
 	return 0;
 }
 
-static int
-proto_family(const struct rv_options *o)
+/* The --proto of this run: the --remote entry's own, else --proto. */
+static enum rv_proto
+run_proto(const struct rv_daemon *d)
 {
-	return o->proto == RV_PROTO_UDP4 ? AF_INET : o->proto == RV_PROTO_UDP6 ? AF_INET6 :
-	    AF_UNSPEC;
+	const struct rv_options *o = d->o;
+
+	return rv_options_proto(o, o->nremotes == 0 ? NULL :
+	    &o->remotes[d->carry->remote_index % o->nremotes]);
 }
 
-/* Opens a socket of family, bound to --local/--lport unless --nobind. */
 static int
-open_link_family(struct rv_daemon *d, int family, char *err, size_t errlen)
+proto_family(const struct rv_daemon *d)
+{
+	return rv_proto_family(d->proto);
+}
+
+/* Opens a socket of family, bound to --local/--lport unless --nobind (a
+ * tcp-server always binds). */
+static int
+open_link_family(struct rv_daemon *d, int family, const struct rv_sockaddr *remote,
+    char *err, size_t errlen)
 {
 	const struct rv_options *o = d->o;
 	struct rv_sockaddr local;
 	size_t n = 0;
 
-	if ((o->local != NULL || !o->nobind) &&
+	if ((o->local != NULL || !o->nobind || rv_proto_is_tcp_server(d->proto)) &&
 	    rv_addr_resolve(o->local, o->lport, family, true, &local, 1, &n, err, errlen) != 0)
 		return RV_ERR_NOTFOUND;
+	if (rv_proto_is_tcp_client(d->proto))
+		return rv_link_open_tcp(&d->link, remote, family, false, n > 0 ? &local : NULL,
+		    d->rx.pkts[0].cap, err, errlen);
+	if (rv_proto_is_tcp_server(d->proto))
+		return n == 0 ? RV_ERR_NOTFOUND : rv_link_open_tcp(&d->link, NULL,
+		    rv_addr_family(&local), o->bind_ipv6only, &local, d->rx.pkts[0].cap, err, errlen);
 	return rv_link_open(&d->link, n > 0 ? rv_addr_family(&local) : family,
 	    o->bind_ipv6only, n > 0 ? &local : NULL, o->sndbuf, o->rcvbuf, err, errlen);
 }
@@ -272,20 +415,33 @@ open_link(struct rv_daemon *d, const struct rv_sockaddr *remote)
 {
 	const struct rv_options *o = d->o;
 	char err[256], a[RV_ADDRSTRLEN];
-	int family = proto_family(o);
-	bool dual = false;
+	int family = proto_family(d);
+	bool dual = false, tcp_server = rv_proto_is_tcp_server(d->proto);
 	int r;
 
-	if (family == AF_UNSPEC && o->local == NULL) {
+	if (tcp_server)
+		remote = NULL;     /* --remote only filters who may connect */
+	if (family == AF_UNSPEC && (o->local == NULL || rv_proto_is_tcp_client(d->proto))) {
 		dual = remote == NULL;
 		family = dual ? AF_INET6 : rv_addr_family(remote);
 	}
-	r = open_link_family(d, family, err, sizeof(err));
+	r = open_link_family(d, family, remote, err, sizeof(err));
 	if (r != 0 && dual)
-		r = open_link_family(d, AF_INET, err, sizeof(err));
+		r = open_link_family(d, AF_INET, remote, err, sizeof(err));
 	if (r != 0) {
 		rv_log(RV_LOG_ERR, "%s", err);
-		return r;
+		/* A tcp-client tries again after --connect-retry. */
+		return rv_proto_is_tcp_client(d->proto) ? RV_ERR_AGAIN : r;
+	}
+	if (tcp_server) {
+		rv_log(RV_LOG_NOTICE, "Listening for incoming TCP connection on %s",
+		    rv_addr_fmt(&d->link.local, a));
+		return 0;
+	}
+	if (remote != NULL && d->link.tcp) {
+		rv_log(RV_LOG_NOTICE, "Attempting to establish TCP connection with %s",
+		    rv_addr_fmt(remote, a));
+		return 0;
 	}
 	rv_log(RV_LOG_INFO, "UDP link local%s: %s", o->nobind && o->local == NULL ? "" :
 	    " (bound)", rv_addr_fmt(&d->link.local, a));
@@ -411,12 +567,34 @@ setup_io(struct rv_daemon *d)
 	if ((r = rv_pktpool_init(&d->rx, RV_LINK_BATCH, slot)) != 0 ||
 	    (r = rv_pktpool_init(&d->tx, RV_LINK_BATCH, slot)) != 0)
 		return r;
+	return 0;
+}
+
+static int
+watch(struct rv_daemon *d)
+{
 	if (rv_event_add(d->ev, &d->sigio, d->carry->sigfd, EPOLLIN, on_signal, d) != 0 ||
-	    rv_event_add(d->ev, &d->link.io, d->link.fd, EPOLLIN, on_link, d) != 0) {
+	    rv_link_watch(&d->link, d->ev, on_link, d) != 0) {
 		rv_log(RV_LOG_ERR, "cannot watch descriptors: %s", strerror(errno));
 		return RV_ERR_SYSTEM;
 	}
 	return 0;
+}
+
+/* TCP: the peer's address comes from the connection; a tcp-client gives up
+ * connecting after --connect-timeout. */
+static void
+start_tcp(struct rv_daemon *d, const struct rv_sockaddr *remotes, size_t *nremotes)
+{
+	rv_timer_init(&d->connect_timer, on_connect_timeout, d);
+	if (rv_proto_is_tcp_server(d->proto)) {
+		d->tcp_nallowed = *nremotes;
+		memcpy(d->tcp_allowed, remotes, *nremotes * sizeof(*remotes));
+		*nremotes = 0;
+	} else if (rv_link_connecting(&d->link)) {
+		rv_timer_arm(d->ev, &d->connect_timer, rv_event_now(d->ev) +
+		    rv_sec((uint64_t)d->o->server_poll_timeout));
+	}
 }
 
 /* TLS mode: the peer's sessions start; the tunnel is up once keys exist. */
@@ -448,12 +626,14 @@ rv_daemon_start(struct rv_daemon *d, const struct rv_options *o, struct rv_carry
 		return r;
 	}
 	rv_timer_init(&d->exit_timer, on_exit_notify, d);
-	if ((r = resolve_remote(d, proto_family(o), remotes, &nremotes)) != 0)
+	d->proto = run_proto(d);
+	if ((r = resolve_remote(d, proto_family(d), remotes, &nremotes)) != 0)
 		return r;
-	if ((r = open_link(d, nremotes > 0 ? &remotes[0] : NULL)) != 0)
+	if ((r = setup_io(d)) != 0 || (r = open_link(d, nremotes > 0 ? &remotes[0] : NULL)) != 0 ||
+	    (r = watch(d)) != 0)
 		return r;
-	if ((r = setup_io(d)) != 0)
-		return r;
+	if (d->link.tcp)
+		start_tcp(d, remotes, &nremotes);
 	if (carry->have_tun) {
 		/* --persist-tun: the device kept its addresses and routes. */
 		d->tun = carry->tun;
@@ -470,8 +650,11 @@ rv_daemon_start(struct rv_daemon *d, const struct rv_options *o, struct rv_carry
 		rv_log(RV_LOG_ERR, "cannot set up the data channel: %s", rv_strerror(r));
 		return r;
 	}
-	if (d->peer.tls)
-		return start_tls_mode(d);
+	if (d->peer.tls) {
+		if ((r = start_tls_mode(d)) == 0 && d->link.tcp && rv_tcp_is_open(&d->link.conn))
+			tcp_established(d);
+		return r;
+	}
 	rv_crypto_resume_pid(&d->peer.crypto, carry->send_id, carry->send_time);
 	if (d->peer.encrypted)
 		rv_log(RV_LOG_NOTICE, "Static key: cipher %s, auth %s, key direction %s",
@@ -482,7 +665,8 @@ rv_daemon_start(struct rv_daemon *d, const struct rv_options *o, struct rv_carry
 		    "unauthenticated");
 	rv_log(RV_LOG_NOTICE, "Local Options String: '%s'", d->peer.occ_local);
 	rv_timers_start(&d->peer);
-	rv_daemon_up(d);
+	if (!d->link.tcp || rv_tcp_is_open(&d->link.conn))
+		d->link.tcp ? tcp_established(d) : rv_daemon_up(d);
 	return 0;
 }
 
@@ -513,6 +697,7 @@ rv_daemon_stop(struct rv_daemon *d, bool keep_tun)
 {
 	if (d->ev != NULL) {
 		rv_timer_disarm(d->ev, &d->exit_timer);
+		rv_timer_disarm(d->ev, &d->connect_timer);
 		rv_client_free(d->client);
 		d->client = NULL;
 		if (d->peer.d != NULL) {

@@ -51,6 +51,7 @@ struct rv_carry {
 	 * (id, time) pairs the peer has seen and be refused as replays. */
 	uint32_t send_id, send_time;
 	unsigned failures;          /* TLS client: failed attempts in a row */
+	uint64_t tcp_resets;        /* TCP connections lost */
 };
 
 struct rv_daemon {
@@ -59,6 +60,10 @@ struct rv_daemon {
 	struct rv_tun tun;
 	bool tun_configured;        /* addresses and routes are on the device */
 	struct rv_link link;
+	enum rv_proto proto;        /* of this run: --proto or the --remote entry's */
+	struct rv_timer connect_timer;  /* tcp-client: --connect-timeout */
+	struct rv_sockaddr tcp_allowed[RV_ADDR_RESOLVE_MAX];  /* tcp-server: --remote filter */
+	size_t tcp_nallowed;
 	struct rv_netconf *nc;
 	struct rv_peer peer;
 	struct rv_client *client;   /* TLS mode: the peer's sessions */
