@@ -205,6 +205,9 @@ tcp_accept(struct rv_daemon *d)
 		    rv_addr_fmt(&from, a));
 		return rv_daemon_signal(d, RV_SIG_RESTART, "connection-refused");
 	}
+	/* On TCP the connection is the peer: packets go nowhere else, and only
+	 * this connection's packets are read. */
+	rv_peer_set_remote(&d->peer, &from);
 	tcp_established(d);
 }
 
@@ -217,6 +220,7 @@ tcp_lost(struct rv_daemon *d)
 	char a[RV_ADDRSTRLEN];
 
 	d->carry->tcp_resets++;
+	d->carry->tcp_bad_frames += c->bad_frames;
 	if (c->why == RV_TCP_WHY_BAD_LENGTH)
 		rv_log(RV_LOG_WARN, "bad packet length on the TCP connection with %s (zero or "
 		    "above %zu bytes): the stream is garbled or not OpenVPN; closing it",
@@ -333,7 +337,7 @@ rv_daemon_print_stats(const struct rv_daemon *d)
 	    (unsigned long long)d->link.tx_bytes);
 	if (d->link.tcp) {
 		rv_log(RV_LOG_INFO, "TCP bad frame lengths,%llu",
-		    (unsigned long long)d->link.conn.bad_frames);
+		    (unsigned long long)d->carry->tcp_bad_frames);
 		rv_log(RV_LOG_INFO, "TCP send queue full,%llu",
 		    (unsigned long long)d->link.conn.queue_full);
 		rv_log(RV_LOG_INFO, "TCP connections lost,%llu",

@@ -52,6 +52,7 @@ struct rv_carry {
 	uint32_t send_id, send_time;
 	unsigned failures;          /* TLS client: failed attempts in a row */
 	uint64_t tcp_resets;        /* TCP connections lost */
+	uint64_t tcp_bad_frames;    /* ... of them for a zero or oversized frame length */
 };
 
 struct rv_daemon {
