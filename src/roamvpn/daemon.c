@@ -182,28 +182,26 @@ tcp_established(struct rv_daemon *d)
 		rv_daemon_up(d);
 }
 
-/* p2p tcp-server: takes the waiting connection, if --remote allows it
- * (address only: the port of a connecting peer is its own choice). */
+/* p2p tcp-server: takes the waiting connection if --remote allows it
+ * (address only: the port of a connecting peer is its own choice; --float
+ * plays no part on TCP); another is closed and the listener stays. */
 static void
 tcp_accept(struct rv_daemon *d)
 {
 	char a[RV_ADDRSTRLEN];
 	struct rv_sockaddr from;
-	bool ok = d->o->nremotes == 0 || d->o->float_;
-	int r;
+	int r = rv_link_accept(&d->link, d->tcp_allowed, d->tcp_nallowed, &from);
 
-	if ((r = rv_link_accept(&d->link, &from)) == RV_ERR_AGAIN)
+	if (r == RV_ERR_AGAIN)
 		return;
+	if (r == RV_ERR_AUTH) {
+		rv_log_rl(&d->io_rl, RV_LOG_WARN, "TCP connection from %s refused: not a "
+		    "--remote address", rv_addr_fmt(&from, a));
+		return;
+	}
 	if (r != 0) {
 		rv_log_rl(&d->io_rl, RV_LOG_WARN, "TCP accept failed: %s", strerror(errno));
-		return rv_daemon_signal(d, RV_SIG_RESTART, "accept-failed");
-	}
-	for (size_t i = 0; i < d->tcp_nallowed && !ok; i++)
-		ok = rv_addr_equal_host(&d->tcp_allowed[i], &from);
-	if (!ok) {
-		rv_log(RV_LOG_WARN, "TCP connection from %s refused: not a --remote address",
-		    rv_addr_fmt(&from, a));
-		return rv_daemon_signal(d, RV_SIG_RESTART, "connection-refused");
+		return;
 	}
 	/* On TCP the connection is the peer: packets go nowhere else, and only
 	 * this connection's packets are read. */

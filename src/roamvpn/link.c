@@ -145,12 +145,20 @@ rv_link_broken(const struct rv_link *l)
 }
 
 int
-rv_link_accept(struct rv_link *l, struct rv_sockaddr *peer)
+rv_link_accept(struct rv_link *l, const struct rv_sockaddr *allowed, size_t nallowed,
+    struct rv_sockaddr *peer)
 {
+	bool ok = nallowed == 0;
 	int fd, r;
 
 	if ((r = rv_tcp_accept(&l->listener, &fd, peer)) != 0)
 		return r;
+	for (size_t i = 0; i < nallowed && !ok; i++)
+		ok = rv_addr_equal_host(&allowed[i], peer);
+	if (!ok) {
+		close(fd);
+		return RV_ERR_AUTH;
+	}
 	rv_tcp_attach(&l->conn, fd, peer);
 	/* One connection at a time, as openvpn's p2p tcp-server: the listener
 	 * closes and a restart opens it again. */

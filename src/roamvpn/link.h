@@ -85,8 +85,12 @@ bool rv_link_connecting(const struct rv_link *l);
 bool rv_link_broken(const struct rv_link *l);
 
 /* tcp-server: accepts one waiting connection and watches it instead of the
- * listener. *peer is its address. Returns 0, RV_ERR_AGAIN or RV_ERR_SYSTEM. */
-int rv_link_accept(struct rv_link *l, struct rv_sockaddr *peer);
+ * listener (closed: one connection at a time). *peer is its address. With
+ * nallowed > 0 only a peer at one of the addresses allowed[] (any port) is
+ * taken; another is closed at once (RV_ERR_AUTH) and the listener stays.
+ * Returns 0, RV_ERR_AGAIN, RV_ERR_AUTH or RV_ERR_SYSTEM. */
+int rv_link_accept(struct rv_link *l, const struct rv_sockaddr *allowed, size_t nallowed,
+    struct rv_sockaddr *peer);
 
 /* tcp-client: the socket became writable; finishes the connect. Returns 0,
  * RV_ERR_AGAIN (not yet) or RV_ERR_SYSTEM (failed, errno set). */

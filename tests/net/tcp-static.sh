@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Static-key tunnels over TCP against openvpn 2.6 (AES-256-CBC/SHA256):
-# 1. roamvpn --proto tcp-server in ns1 (with --remote: only ns2 may connect),
-#    openvpn --proto tcp-client in ns2;
+# 1. roamvpn --proto tcp-server in ns1 with --remote ns2: a connection from
+#    elsewhere is closed at once, then openvpn --proto tcp-client in ns2;
 # 2. roamvpn --proto tcp-client in ns2, openvpn --proto tcp-server in ns1,
 #    roamvpn started first (it retries the refused connect);
 #    each: both sides log the other's TCP options string (TCPv4_SERVER /
@@ -60,6 +60,9 @@ traffic() {
 rv_server_case() {
 	side 1 rv tcp-server --remote "$UNDER.2"
 	wait_log side1 "Listening for incoming TCP connection on"
+	# From ns1's own address: not the --remote, so closed; still listening.
+	nsx 1 python3 -c "import socket; s = socket.create_connection(('$UNDER.1', 1194)); s.settimeout(5); assert s.recv(10) == b''"
+	wait_log side1 "TCP connection from $UNDER.1:[0-9]+ refused: not a --remote address"
 	side 2 ovpn tcp-client --remote "$UNDER.1"
 	vpn_wait_init side1 side2
 	wait_log side1 "TCP connection established with $UNDER.2:"
