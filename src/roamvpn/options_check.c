@@ -287,6 +287,12 @@ check_proto(struct rv_options *o, char *err)
 	}
 	if (o->pull && rv_proto_is_tcp_server(o->proto))
 		return bad(o, err, "proto", "a client cannot be a tcp-server; use tcp-client");
+	/* As openvpn: a tcp-client binds only when told where. */
+	if (!given(o, "local") && !given(o, "lport") && !given(o, "bind"))
+		for (size_t i = 0; i <= o->nremotes; i++)
+			if (rv_proto_is_tcp_client(rv_options_proto(o, i < o->nremotes ?
+			    &o->remotes[i] : NULL)))
+				o->nobind = true;
 	return 0;
 }
 

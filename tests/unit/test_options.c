@@ -259,6 +259,14 @@ test_proto_per_remote(void **state)
 	assert_int_equal(rv_options_proto(&o, &o.remotes[0]), RV_PROTO_TCP_CLIENT);
 	assert_int_equal(rv_options_proto(&o, &o.remotes[1]), RV_PROTO_UDP);
 	assert_int_equal(rv_options_proto(&o, NULL), RV_PROTO_UDP);
+	/* A TCP client entry: no local bind unless asked for (as openvpn). */
+	assert_true(o.nobind);
+	rv_options_clear(&o);
+	assert_ok(&o, "dev tun\nproto tcp-client\nremote a\nlport 5000\n");
+	assert_false(o.nobind);
+	rv_options_clear(&o);
+	assert_ok(&o, "dev tun\nproto tcp-server\n");
+	assert_false(o.nobind);
 	rv_options_clear(&o);
 }
 
