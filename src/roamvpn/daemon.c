@@ -401,10 +401,11 @@ open_link_family(struct rv_daemon *d, int family, const struct rv_sockaddr *remo
 		return RV_ERR_NOTFOUND;
 	if (rv_proto_is_tcp_client(d->proto))
 		return rv_link_open_tcp(&d->link, remote, family, false, n > 0 ? &local : NULL,
-		    d->rx.pkts[0].cap, err, errlen);
+		    d->rx.pkts[0].cap, (unsigned)o->tcp_queue_limit, err, errlen);
 	if (rv_proto_is_tcp_server(d->proto))
 		return n == 0 ? RV_ERR_NOTFOUND : rv_link_open_tcp(&d->link, NULL,
-		    rv_addr_family(&local), o->bind_ipv6only, &local, d->rx.pkts[0].cap, err, errlen);
+		    rv_addr_family(&local), o->bind_ipv6only, &local, d->rx.pkts[0].cap,
+		    (unsigned)o->tcp_queue_limit, err, errlen);
 	return rv_link_open(&d->link, n > 0 ? rv_addr_family(&local) : family,
 	    o->bind_ipv6only, n > 0 ? &local : NULL, o->sndbuf, o->rcvbuf, err, errlen);
 }

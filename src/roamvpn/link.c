@@ -73,8 +73,8 @@ rv_link_close(struct rv_link *l)
 
 int
 rv_link_open_tcp(struct rv_link *l, const struct rv_sockaddr *remote, int family,
-    bool v6only, const struct rv_sockaddr *bind_to, size_t frame_max, char *err,
-    size_t errlen)
+    bool v6only, const struct rv_sockaddr *bind_to, size_t frame_max, unsigned queue_packets,
+    char *err, size_t errlen)
 {
 	int r;
 
@@ -82,7 +82,8 @@ rv_link_open_tcp(struct rv_link *l, const struct rv_sockaddr *remote, int family
 	l->fd = -1;
 	l->tcp = true;
 	l->listener.fd = -1;
-	if ((r = rv_tcp_init(&l->conn, frame_max, RV_TCP_QUEUE_PACKETS * (frame_max + 2))) != 0) {
+	if ((r = rv_tcp_init(&l->conn, frame_max, queue_packets * (frame_max + RV_TCP_LEN_SIZE) +
+	    RV_TCP_CTL_RESERVE)) != 0) {
 		snprintf(err, errlen, "out of memory for the TCP buffers");
 		return r;
 	}

@@ -64,11 +64,12 @@ int rv_link_send_buf(struct rv_link *l, const struct rv_buf *b, const struct rv_
 
 /* Opens the TCP transport: with remote a connection to it (bound to bind_to
  * unless NULL), else a listener on bind_to of family (dual-stack unless
- * v6only) that waits for one connection. Frames up to frame_max bytes.
+ * v6only) that waits for one connection. Frames up to frame_max bytes; the
+ * send queue holds queue_packets of them.
  * Returns 0 or RV_ERR_SYSTEM / RV_ERR_NOMEM with err filled. */
 int rv_link_open_tcp(struct rv_link *l, const struct rv_sockaddr *remote, int family,
-    bool v6only, const struct rv_sockaddr *bind_to, size_t frame_max, char *err,
-    size_t errlen);
+    bool v6only, const struct rv_sockaddr *bind_to, size_t frame_max, unsigned queue_packets,
+    char *err, size_t errlen);
 
 /* Watches the link's descriptor in ev, calling fn(arg, events). On TCP the
  * link itself arms EPOLLOUT while bytes wait in the send queue. Returns 0

@@ -490,6 +490,10 @@ static const struct rv_optdef table[] = {
 	  "Retry resolving --remote for N seconds." },
 	{ "sndbuf", "N", 1, 1, 0, rv_optarg_int_field, "Socket send buffer size.", RV_OPT_FIELD(sndbuf), 0, 1 << 28 },
 	{ "rcvbuf", "N", 1, 1, 0, rv_optarg_int_field, "Socket receive buffer size.", RV_OPT_FIELD(rcvbuf), 0, 1 << 28 },
+	{ "tcp-queue-limit", "N", 1, 1, 0, rv_optarg_int_field,
+	  "TCP: packets the send queue holds (default 64).", RV_OPT_FIELD(tcp_queue_limit), 1, 65536 },
+	{ "tcp-nodelay", "", 0, 0, 0, rv_optarg_true_field,
+	  "Accepted for compatibility: TCP_NODELAY is always set.", RV_OPT_FIELD(tcp_nodelay) },
 	/* crypto */
 	{ "secret", "FILE [DIR]", 1, 2, RV_OPT_INLINE, opt_secret,
 	  "Static-key mode with this key file (or <secret> block)." },
@@ -651,6 +655,7 @@ rv_options_init(struct rv_options *o)
 	o->route_metric = -1;
 	o->proto = RV_PROTO_UDP;
 	o->resolv_retry = -1;
+	o->tcp_queue_limit = 64;
 	o->secret.direction = RV_KEYDIR_BIDI;
 	o->key_direction = RV_KEYDIR_BIDI;
 	o->keydir = RV_KEYDIR_BIDI;

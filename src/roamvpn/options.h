@@ -121,6 +121,8 @@ struct rv_options {
 	int resolv_retry;              /* seconds, -1 = infinite */
 	int sndbuf;
 	int rcvbuf;
+	int tcp_queue_limit;           /* packets in a TCP connection's send queue */
+	bool tcp_nodelay;              /* accepted; TCP_NODELAY is always on */
 
 	/* static-key crypto */
 	struct rv_keysrc secret;

@@ -36,7 +36,6 @@
 enum {
 	RV_TCP_LEN_SIZE = 2,          /* the length prefix */
 	RV_TCP_RX_FRAMES = 8,         /* the receive buffer holds this many largest frames */
-	RV_TCP_QUEUE_PACKETS = 64,    /* default send queue: openvpn's --tcp-queue-limit */
 	RV_TCP_CTL_RESERVE = 4096,    /* send-queue bytes only control packets may use */
 };
 
