@@ -88,8 +88,10 @@ rv_link_open_tcp(struct rv_link *l, const struct rv_sockaddr *remote, int family
 		return r;
 	}
 	if (remote != NULL) {
-		if ((r = rv_tcp_connect(&l->conn, remote, bind_to, err, errlen)) != 0)
+		if ((r = rv_tcp_connect(&l->conn, remote, bind_to, err, errlen)) != 0) {
+			rv_link_close(l);
 			return r;
+		}
 		l->fd = l->conn.fd;
 		l->family = rv_addr_family(remote);
 		l->local.len = sizeof(l->local.u);
@@ -97,8 +99,10 @@ rv_link_open_tcp(struct rv_link *l, const struct rv_sockaddr *remote, int family
 			l->local.len = 0;
 		return 0;
 	}
-	if ((r = rv_tcp_listen(&l->listener, family, v6only, bind_to, err, errlen)) != 0)
+	if ((r = rv_tcp_listen(&l->listener, family, v6only, bind_to, err, errlen)) != 0) {
+		rv_link_close(l);
 		return r;
+	}
 	l->fd = l->listener.fd;
 	l->family = family;
 	l->dualstack = l->listener.dualstack;
@@ -106,9 +110,27 @@ rv_link_open_tcp(struct rv_link *l, const struct rv_sockaddr *remote, int family
 	return 0;
 }
 
+static void
+on_lost(void *arg)
+{
+	struct rv_link *l = arg;
+
+	if (l->fn != NULL)
+		l->fn(l->arg, EPOLLHUP);
+}
+
+/* A send found the connection closed: make sure the owner hears of it. */
+static void
+check_lost(struct rv_link *l)
+{
+	if (l->ev != NULL && rv_link_broken(l) && !rv_timer_armed(&l->lost_timer))
+		rv_timer_arm(l->ev, &l->lost_timer, rv_event_now(l->ev));
+}
+
 int
 rv_link_watch(struct rv_link *l, struct rv_event *ev, rv_io_fn *fn, void *arg)
 {
+	rv_timer_init(&l->lost_timer, on_lost, l);
 	l->ev = ev;
 	l->fn = fn;
 	l->arg = arg;
@@ -197,6 +219,7 @@ rv_link_flush(struct rv_link *l)
 		return 0;
 	r = rv_tcp_flush(&l->conn);
 	rv_link_set_events(l, false);
+	check_lost(l);
 	return r;
 }
 
@@ -230,6 +253,7 @@ tcp_send(struct rv_link *l, struct rv_pkt *pkts, unsigned n, unsigned *sent)
 		l->tx_bytes += rv_buf_len(&pkts[i].buf) + RV_TCP_LEN_SIZE;
 	}
 	rv_link_set_events(l, r == RV_ERR_AGAIN);
+	check_lost(l);
 	return r;
 }
 
@@ -245,6 +269,7 @@ tcp_send_buf(struct rv_link *l, const struct rv_buf *b)
 		l->tx_errors++;
 	}
 	rv_link_set_events(l, false);
+	check_lost(l);
 	return r;
 }
 

@@ -37,6 +37,7 @@ struct rv_link {
 	rv_io_fn *fn;
 	void *arg;
 	bool out_armed;            /* io has EPOLLOUT */
+	struct rv_timer lost_timer;/* reports a connection that broke while sending */
 	/* counters (owner: this file) */
 	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;
 	uint64_t tx_errors;
@@ -72,8 +73,10 @@ int rv_link_open_tcp(struct rv_link *l, const struct rv_sockaddr *remote, int fa
     char *err, size_t errlen);
 
 /* Watches the link's descriptor in ev, calling fn(arg, events). On TCP the
- * link itself arms EPOLLOUT while bytes wait in the send queue. Returns 0
- * or RV_ERR_SYSTEM. */
+ * link itself arms EPOLLOUT while bytes wait in the send queue, and when the
+ * connection breaks while sending (its descriptor is closed, so epoll has
+ * nothing more to say) it calls fn(arg, EPOLLHUP) from a timer at once.
+ * Returns 0 or RV_ERR_SYSTEM. */
 int rv_link_watch(struct rv_link *l, struct rv_event *ev, rv_io_fn *fn, void *arg);
 
 /* EPOLLIN always; EPOLLOUT if want_out (or TCP bytes are waiting). */
