@@ -199,6 +199,8 @@ test_bad_lengths(void **state)
 		uint8_t b[64];
 		size_t n;
 
+		/* A fresh connection for each case. */
+		teardown(state);
 		setup(state);
 		f = *state;
 		n = frame(b, 5, 0x55);
@@ -214,9 +216,7 @@ test_bad_lengths(void **state)
 		assert_int_equal(f->c.fd, -1);
 		/* Closed stays closed. */
 		assert_int_equal(recv_some(f, NSLOTS, RV_ERR_SYSTEM), 0);
-		teardown(state);
 	}
-	setup(state);
 }
 
 /* The largest frame is accepted; one larger than its slot is flagged. */
