@@ -5,7 +5,8 @@
 # 1. roamvpn --proto tcp-server in ns1 with --remote ns2: a connection from
 #    elsewhere is closed at once, then openvpn --proto tcp-client in ns2;
 # 2. roamvpn --proto tcp-client in ns2, openvpn --proto tcp-server in ns1,
-#    roamvpn started first (it retries the refused connect);
+#    roamvpn started first (it retries the refused connect); a SYN through
+#    the tunnel gets the same MSS from roamvpn as from openvpn;
 #    each: both sides log the other's TCP options string (TCPv4_SERVER /
 #    TCPv4_CLIENT, link-mtu 2 bytes more than UDP) without an inconsistency
 #    warning, pings both ways (also 1400 bytes), iperf3 TCP each way, no drops;
@@ -20,7 +21,7 @@
 
 source "$(dirname "$0")/lib.sh"
 
-require_netns_env openvpn iperf3 python3
+require_netns_env openvpn iperf3 python3 tcpdump
 p2p_setup
 V6=fd00:2411
 ip1 addr add "$V6::1/64" dev veth12 nodad
@@ -80,6 +81,24 @@ rv_server_case() {
 	assert_no_dev 1 vpn0
 }
 
+# mss_same: a TCP connection through the tunnel, ns2 -> ns1; the SYN that
+# roamvpn (ns2) clamped and the SYN-ACK that openvpn (ns1) clamped carry the
+# same MSS: 1343 for AES-256-CBC/SHA256 over TCP/IPv4 (1359 over UDP).
+mss_same() {
+	local m1 m2
+	bg 1 "$WORK/syn1" timeout 8 tcpdump -n -v -l -i vpn0 -c 1 "tcp[tcpflags] == tcp-syn"
+	bg 2 "$WORK/syn2" timeout 8 tcpdump -n -v -l -i vpn0 -c 1 "tcp[tcpflags] == tcp-syn|tcp-ack"
+	sleep 1
+	bg 1 "$WORK/listen.out" timeout 5 python3 -c "import socket; s = socket.socket(); s.bind(('$TUN_NET.1', 5555)); s.listen(); s.accept()"
+	sleep 0.3
+	nsx 2 timeout 5 python3 -c "import socket; socket.create_connection(('$TUN_NET.1', 5555))"
+	sleep 1
+	m1=$(grep -o 'mss [0-9]*' "$WORK/syn1" | head -n 1)
+	m2=$(grep -o 'mss [0-9]*' "$WORK/syn2" | head -n 1)
+	assert_eq "$m1" "mss 1343" "MSS of the SYN roamvpn clamped"
+	assert_eq "$m2" "mss 1343" "MSS of the SYN-ACK openvpn clamped"
+}
+
 rv_client_case() {
 	side 2 rv tcp-client --remote "$UNDER.1" --connect-retry 1
 	wait_log side2 "TCP: connect to $UNDER.1:1194 failed: Connection refused"
@@ -87,6 +106,7 @@ rv_client_case() {
 	side 1 ovpn tcp-server
 	vpn_wait_init side1 side2
 	wait_log side2 "TCP connection established with $UNDER.1:1194"
+	mss_same
 	traffic
 	occ_ok 2 1
 	assert_no_drops side2
