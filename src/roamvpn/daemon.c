@@ -34,7 +34,8 @@ start_exit_notify(struct rv_daemon *d, const char *why)
 {
 	int n = d->o->explicit_exit_notify;
 
-	if (n <= 0 || d->exit_notify_left > 0 || !rv_addr_is_set(&d->peer.remote))
+	/* On TCP the peer sees the connection close (a --remote entry's tcp). */
+	if (n <= 0 || d->exit_notify_left > 0 || !rv_addr_is_set(&d->peer.remote) || d->link.tcp)
 		return false;
 	rv_log(RV_LOG_INFO, "%s received, notifying the peer for %d s before exiting", why, n);
 	d->exit_notify_left = n;
@@ -590,6 +591,8 @@ static void
 start_tcp(struct rv_daemon *d, const struct rv_sockaddr *remotes, size_t *nremotes)
 {
 	rv_timer_init(&d->connect_timer, on_connect_timeout, d);
+	if (d->o->explicit_exit_notify > 0)
+		rv_log(RV_LOG_NOTICE, "NOTICE: --explicit-exit-notify ignored for --proto tcp");
 	if (rv_proto_is_tcp_server(d->proto)) {
 		d->tcp_nallowed = *nremotes;
 		memcpy(d->tcp_allowed, remotes, *nremotes * sizeof(*remotes));

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # TLS mode over TCP against openvpn 2.6:
-# 1. roamvpn --client --proto tcp-client (ns2) of an openvpn --server with
+# 1. roamvpn --client --proto tcp (= tcp-client; --explicit-exit-notify
+#    ignored, as openvpn does on TCP) (ns2) of an openvpn --server with
 #    --proto tcp-server (ns1), tls-crypt, AES-256-GCM: the pushed address,
 #    pings both ways (also 1400 bytes), iperf3 TCP each way, no drops, no
 #    options warning on either side. Then the server goes away (SIGTERM):
@@ -38,8 +39,10 @@ client_run() {
 	mapfile -t sx < <(wrap_args tls-crypt 0)
 	mapfile -t cx < <(wrap_args tls-crypt 1)
 	ovpn_server srv --proto tcp-server --data-ciphers AES-256-GCM "${sx[@]}"
-	tls_client cli rv --proto tcp-client --connect-retry 1 "${cx[@]}"
+	# Plain "tcp": --client makes it tcp-client, as in openvpn.
+	tls_client cli rv --proto tcp --connect-retry 1 --explicit-exit-notify 2 "${cx[@]}"
 	vpn_wait_init cli
+	assert_log cli "NOTICE: --explicit-exit-notify ignored for --proto tcp"
 	wait_log cli "TCP connection established with $UNDER.1:1194"
 	assert_log cli "Local Options String: 'V4,dev-type tun,link-mtu [0-9]+,tun-mtu 1500,proto TCPv4_CLIENT,"
 	assert_log cli "Data Channel: cipher 'AES-256-GCM'"
