@@ -14,14 +14,16 @@
 # 4. a garbled stream to a roamvpn tcp-server: a zero length, an oversized
 #    length, and a frame of random bytes each close the connection (logged,
 #    counted), roamvpn listens again, and an openvpn client then gets a
-#    working tunnel.
-# Roughly 25 s.
+#    working tunnel;
+# 5. --connect-timeout: a server that drops the SYNs; roamvpn gives up after
+#    2 s and tries again.
+# Roughly 40 s.
 
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 
 source "$(dirname "$0")/lib.sh"
 
-require_netns_env openvpn iperf3 python3 tcpdump
+require_netns_env openvpn iperf3 python3 tcpdump nft
 p2p_setup
 V6=fd00:2411
 ip1 addr add "$V6::1/64" dev veth12 nodad
@@ -171,7 +173,21 @@ garbage_case() {
 	assert_no_crash side1
 }
 
+# A server that never answers (ns1 drops the SYNs): --connect-timeout ends
+# the attempt and roamvpn tries again after --connect-retry.
+connect_timeout_case() {
+	nsx 1 nft add table inet rvtcp
+	nsx 1 nft add chain inet rvtcp in "{ type filter hook input priority 0; }"
+	nsx 1 nft add rule inet rvtcp in tcp dport 1194 drop
+	side 2 rv tcp-client --remote "$UNDER.1" --connect-timeout 2 --connect-retry 1
+	wait_log side2 "TCP: connect to $UNDER.1:1194 timed out after 2 s \\(--connect-timeout\\)"
+	wait_log_count side2 "Attempting to establish TCP connection with $UNDER.1:1194" 2
+	vpn_stop side2
+	nsx 1 nft delete table inet rvtcp
+}
+
 run_section "roamvpn tcp-server (ns1) <-> openvpn tcp-client (ns2)" rv_server_case
 run_section "roamvpn tcp-client (ns2) <-> openvpn tcp-server (ns1)" rv_client_case
 run_section "IPv6 underlay: roamvpn tcp6-server <-> openvpn tcp6-client" tcp6_case
 run_section "garbled streams to a roamvpn tcp-server" garbage_case
+run_section "a tcp-client whose server never answers: --connect-timeout" connect_timeout_case
