@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 
 #include "client.h"
+#include "daemon_tcp.h"
 #include "clock.h"
 #include "err.h"
 #include "log.h"
@@ -85,8 +86,8 @@ set_events(struct rv_daemon *d, bool tun_in, bool link_out)
 
 /* Sends what is queued in the tx pool. When the socket is full, stops
  * reading the device until it drains: backpressure instead of loss. */
-static void
-flush_tx(struct rv_daemon *d)
+void
+rv_daemon_flush_tx(struct rv_daemon *d)
 {
 	char a[RV_ADDRSTRLEN];
 
@@ -142,12 +143,11 @@ on_tun(void *arg, uint32_t events)
 	}
 	d->tx_queued = n;
 	d->tx_done = 0;
-	flush_tx(d);
+	rv_daemon_flush_tx(d);
 }
 
-/* Returns the number of packets received. */
-static unsigned
-receive_batch(struct rv_daemon *d)
+unsigned
+rv_daemon_receive_batch(struct rv_daemon *d)
 {
 	unsigned got = 0;
 	int r;
@@ -168,122 +168,13 @@ receive_batch(struct rv_daemon *d)
 	return got;
 }
 
-/* --- TCP: one connection, connected or accepted ------------------------------------- */
-
-/* The connection is up: static-key mode is ready now (TLS waits for keys). */
-static void
-tcp_established(struct rv_daemon *d)
-{
-	char a[RV_ADDRSTRLEN];
-
-	rv_timer_disarm(d->ev, &d->connect_timer);
-	rv_log(RV_LOG_NOTICE, "TCP connection established with %s",
-	    rv_addr_fmt(&d->link.conn.peer, a));
-	if (!d->peer.tls)
-		rv_daemon_up(d);
-}
-
-/* p2p tcp-server: takes the waiting connection if --remote allows it
- * (address only: the port of a connecting peer is its own choice; --float
- * plays no part on TCP); another is closed and the listener stays. */
-static void
-tcp_accept(struct rv_daemon *d)
-{
-	char a[RV_ADDRSTRLEN];
-	struct rv_sockaddr from;
-	int r = rv_link_accept(&d->link, d->tcp_allowed, d->tcp_nallowed, &from);
-
-	if (r == RV_ERR_AGAIN)
-		return;
-	if (r == RV_ERR_AUTH) {
-		rv_log_rl(&d->io_rl, RV_LOG_WARN, "TCP connection from %s refused: not a "
-		    "--remote address", rv_addr_fmt(&from, a));
-		return;
-	}
-	if (r != 0) {
-		rv_log_rl(&d->io_rl, RV_LOG_WARN, "TCP accept failed: %s", strerror(errno));
-		return;
-	}
-	/* On TCP the connection is the peer: packets go nowhere else, and only
-	 * this connection's packets are read. */
-	rv_peer_set_remote(&d->peer, &from);
-	tcp_established(d);
-}
-
-/* The connection closed (by the peer, an error, or bad framing): the run
- * ends and the next one reconnects (client) or listens again (server). */
-static void
-tcp_lost(struct rv_daemon *d)
-{
-	const struct rv_tcp_conn *c = &d->link.conn;
-	char a[RV_ADDRSTRLEN];
-
-	d->carry->tcp_resets++;
-	d->carry->tcp_bad_frames += c->bad_frames;
-	if (c->why == RV_TCP_WHY_BAD_LENGTH)
-		rv_log(RV_LOG_WARN, "bad packet length on the TCP connection with %s (zero or "
-		    "above %zu bytes): the stream is garbled or not OpenVPN; closing it",
-		    rv_addr_fmt(&c->peer, a), c->frame_max);
-	else
-		rv_log(RV_LOG_NOTICE, "Connection reset, restarting [%s%s%s]",
-		    rv_tcp_why_name(c->why), c->err != 0 ? ": " : "",
-		    c->err != 0 ? strerror(c->err) : "");
-	rv_daemon_signal(d, RV_SIG_RESTART, "connection-reset");
-}
-
-static void
-on_connect_timeout(void *arg)
-{
-	struct rv_daemon *d = arg;
-	char a[RV_ADDRSTRLEN];
-
-	rv_log(RV_LOG_WARN, "TCP: connect to %s timed out after %d s (--connect-timeout)",
-	    rv_addr_fmt(&d->link.conn.peer, a), d->o->server_poll_timeout);
-	rv_daemon_signal(d, RV_SIG_RESTART, "connection-timeout");
-}
-
-/* Events of a TCP link. */
-static void
-on_tcp(struct rv_daemon *d, uint32_t events)
-{
-	char a[RV_ADDRSTRLEN];
-
-	if (rv_link_listening(&d->link)) {
-		if (events & EPOLLIN)
-			tcp_accept(d);
-		return;
-	}
-	if (rv_link_connecting(&d->link)) {
-		int r = rv_link_connect_done(&d->link);
-
-		if (r == RV_ERR_AGAIN)
-			return;
-		if (r != 0) {
-			rv_log(RV_LOG_WARN, "TCP: connect to %s failed: %s",
-			    rv_addr_fmt(&d->link.conn.peer, a), strerror(d->link.conn.err));
-			return rv_daemon_signal(d, RV_SIG_RESTART, "connection-failed");
-		}
-		tcp_established(d);
-	}
-	if (events & EPOLLOUT) {
-		rv_link_flush(&d->link);
-		flush_tx(d);
-	}
-	/* Frames already buffered do not wake epoll again: read them all. */
-	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR))
-		while (receive_batch(d) == d->rx.n && d->sig == RV_SIG_NONE)
-			;
-	if (rv_link_broken(&d->link) && d->sig == RV_SIG_NONE)
-		tcp_lost(d);
-}
-
 static void
 on_link(void *arg, uint32_t events)
 {
 	struct rv_daemon *d = arg;
 
 	if (d->link.tcp)
-		return on_tcp(d, events);
+		return rv_daemon_tcp_event(d, events);
 	if (events & EPOLLERR) {
 		int err = 0;
 		socklen_t len = sizeof(err);
@@ -291,9 +182,9 @@ on_link(void *arg, uint32_t events)
 		getsockopt(d->link.fd, SOL_SOCKET, SO_ERROR, &err, &len);
 	}
 	if (events & EPOLLOUT)
-		flush_tx(d);
+		rv_daemon_flush_tx(d);
 	if (events & EPOLLIN)
-		receive_batch(d);
+		rv_daemon_receive_batch(d);
 }
 
 static void
@@ -585,24 +476,6 @@ watch(struct rv_daemon *d)
 	return 0;
 }
 
-/* TCP: the peer's address comes from the connection; a tcp-client gives up
- * connecting after --connect-timeout. */
-static void
-start_tcp(struct rv_daemon *d, const struct rv_sockaddr *remotes, size_t *nremotes)
-{
-	rv_timer_init(&d->connect_timer, on_connect_timeout, d);
-	if (d->o->explicit_exit_notify > 0)
-		rv_log(RV_LOG_NOTICE, "NOTICE: --explicit-exit-notify ignored for --proto tcp");
-	if (rv_proto_is_tcp_server(d->proto)) {
-		d->tcp_nallowed = *nremotes;
-		memcpy(d->tcp_allowed, remotes, *nremotes * sizeof(*remotes));
-		*nremotes = 0;
-	} else if (rv_link_connecting(&d->link)) {
-		rv_timer_arm(d->ev, &d->connect_timer, rv_event_now(d->ev) +
-		    rv_sec((uint64_t)d->o->server_poll_timeout));
-	}
-}
-
 /* TLS mode: the peer's sessions start; the tunnel is up once keys exist. */
 static int
 start_tls_mode(struct rv_daemon *d)
@@ -639,7 +512,7 @@ rv_daemon_start(struct rv_daemon *d, const struct rv_options *o, struct rv_carry
 	    (r = watch(d)) != 0)
 		return r;
 	if (d->link.tcp)
-		start_tcp(d, remotes, &nremotes);
+		rv_daemon_tcp_start(d, remotes, &nremotes);
 	if (carry->have_tun) {
 		/* --persist-tun: the device kept its addresses and routes. */
 		d->tun = carry->tun;
@@ -658,7 +531,7 @@ rv_daemon_start(struct rv_daemon *d, const struct rv_options *o, struct rv_carry
 	}
 	if (d->peer.tls) {
 		if ((r = start_tls_mode(d)) == 0 && d->link.tcp && rv_tcp_is_open(&d->link.conn))
-			tcp_established(d);
+			rv_daemon_tcp_established(d);
 		return r;
 	}
 	rv_crypto_resume_pid(&d->peer.crypto, carry->send_id, carry->send_time);
@@ -672,7 +545,7 @@ rv_daemon_start(struct rv_daemon *d, const struct rv_options *o, struct rv_carry
 	rv_log(RV_LOG_NOTICE, "Local Options String: '%s'", d->peer.occ_local);
 	rv_timers_start(&d->peer);
 	if (!d->link.tcp || rv_tcp_is_open(&d->link.conn))
-		d->link.tcp ? tcp_established(d) : rv_daemon_up(d);
+		d->link.tcp ? rv_daemon_tcp_established(d) : rv_daemon_up(d);
 	return 0;
 }
 

@@ -111,6 +111,13 @@ void rv_daemon_up(struct rv_daemon *d);
  * overrides a restart). */
 void rv_daemon_signal(struct rv_daemon *d, enum rv_sig s, const char *why);
 
+/* Sends what is queued in the tx pool; when the link is full, stops reading
+ * the device until it drains. */
+void rv_daemon_flush_tx(struct rv_daemon *d);
+
+/* Receives one batch from the link and delivers it; returns its size. */
+unsigned rv_daemon_receive_batch(struct rv_daemon *d);
+
 /* Logs the statistics block (SIGUSR2, exit). */
 void rv_daemon_print_stats(const struct rv_daemon *d);
 
