@@ -508,6 +508,8 @@ rv_daemon_start(struct rv_daemon *d, const struct rv_options *o, struct rv_carry
 	d->proto = run_proto(d);
 	if ((r = resolve_remote(d, proto_family(d), remotes, &nremotes)) != 0)
 		return r;
+	if (rv_proto_is_tcp_client(d->proto))
+		rv_daemon_tcp_pick(d, remotes, nremotes);
 	if ((r = setup_io(d)) != 0 || (r = open_link(d, nremotes > 0 ? &remotes[0] : NULL)) != 0 ||
 	    (r = watch(d)) != 0)
 		return r;

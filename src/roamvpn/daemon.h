@@ -53,6 +53,7 @@ struct rv_carry {
 	unsigned failures;          /* TLS client: failed attempts in a row */
 	uint64_t tcp_resets;        /* TCP connections lost */
 	uint64_t tcp_bad_frames;    /* ... of them for a zero or oversized frame length */
+	unsigned tcp_addr_index;    /* tcp-client: which address of the remote to connect to */
 };
 
 struct rv_daemon {

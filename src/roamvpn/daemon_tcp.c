@@ -18,6 +18,27 @@
 #include "log.h"
 
 void
+rv_daemon_tcp_pick(struct rv_daemon *d, struct rv_sockaddr *remotes, size_t n)
+{
+	size_t i = n > 0 ? d->carry->tcp_addr_index % n : 0;
+	struct rv_sockaddr first;
+
+	if (i == 0)
+		return;
+	first = remotes[0];
+	remotes[0] = remotes[i];
+	remotes[i] = first;
+}
+
+/* A connect failed: the next run tries the remote's next address. */
+static void
+connect_failed(struct rv_daemon *d, const char *why)
+{
+	d->carry->tcp_addr_index++;
+	rv_daemon_signal(d, RV_SIG_RESTART, why);
+}
+
+void
 rv_daemon_tcp_established(struct rv_daemon *d)
 {
 	char a[RV_ADDRSTRLEN];
@@ -85,7 +106,7 @@ on_connect_timeout(void *arg)
 
 	rv_log(RV_LOG_WARN, "TCP: connect to %s timed out after %d s (--connect-timeout)",
 	    rv_addr_fmt(&d->link.conn.peer, a), d->o->server_poll_timeout);
-	rv_daemon_signal(d, RV_SIG_RESTART, "connection-timeout");
+	connect_failed(d, "connection-timeout");
 }
 
 void
@@ -106,7 +127,7 @@ rv_daemon_tcp_event(struct rv_daemon *d, uint32_t events)
 		if (r != 0) {
 			rv_log(RV_LOG_WARN, "TCP: connect to %s failed: %s",
 			    rv_addr_fmt(&d->link.conn.peer, a), strerror(d->link.conn.err));
-			return rv_daemon_signal(d, RV_SIG_RESTART, "connection-failed");
+			return connect_failed(d, "connection-failed");
 		}
 		rv_daemon_tcp_established(d);
 	}

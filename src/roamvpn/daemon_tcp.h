@@ -12,6 +12,11 @@
 
 #include "daemon.h"
 
+/* tcp-client: moves the address to connect to this time to remotes[0].
+ * Each failed connect moves on to the next address the remote resolved to
+ * (e.g. from IPv6 to IPv4), as openvpn tries them in turn. */
+void rv_daemon_tcp_pick(struct rv_daemon *d, struct rv_sockaddr *remotes, size_t n);
+
 /* After the link opened: a tcp-server keeps the resolved --remote addresses
  * as the filter of who may connect (and the peer starts without an
  * address: the connection gives it); a tcp-client arms --connect-timeout. */

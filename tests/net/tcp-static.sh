@@ -16,7 +16,9 @@
 #    counted), roamvpn listens again, and an openvpn client then gets a
 #    working tunnel;
 # 5. --connect-timeout: a server that drops the SYNs; roamvpn gives up after
-#    2 s and tries again.
+#    2 s and tries again;
+# 6. a remote name with two addresses, the first unreachable: the next
+#    attempt goes to the second.
 # Roughly 40 s.
 
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
@@ -186,8 +188,32 @@ connect_timeout_case() {
 	nsx 1 nft delete table inet rvtcp
 }
 
+# A remote name with two addresses, the first of which never answers: the
+# next attempt connects to the second (ns2's /etc/hosts via /etc/netns).
+fallback_case() {
+	local hosts=/etc/netns/${NS[2]} first
+	trap "rm -rf '$hosts'" EXIT
+	mkdir -p "$hosts"
+	printf '%s tcpsrv\n%s tcpsrv\n' "$UNDER.3" "$UNDER.1" >"$hosts/hosts"
+	first=$(nsq 2 getent ahostsv4 tcpsrv | awk 'NR == 1 { print $1 }')
+	side 1 ovpn tcp-server
+	side 2 rv tcp-client --remote tcpsrv --proto tcp4-client --connect-timeout 2 --connect-retry 1
+	vpn_wait_init side1 side2
+	wait_log side2 "TCP connection established with $UNDER.1:1194"
+	if [[ $first == "$UNDER.3" ]]; then
+		assert_log side2 "Attempting to establish TCP connection with $UNDER.3:1194"
+		say "  tried $UNDER.3 first, then $UNDER.1"
+	else
+		say "  (the resolver put $first first: no fallback to see)"
+	fi
+	ping_ok 2 "$TUN_NET.1"
+	vpn_stop side2
+	vpn_stop side1
+}
+
 run_section "roamvpn tcp-server (ns1) <-> openvpn tcp-client (ns2)" rv_server_case
 run_section "roamvpn tcp-client (ns2) <-> openvpn tcp-server (ns1)" rv_client_case
 run_section "IPv6 underlay: roamvpn tcp6-server <-> openvpn tcp6-client" tcp6_case
 run_section "garbled streams to a roamvpn tcp-server" garbage_case
 run_section "a tcp-client whose server never answers: --connect-timeout" connect_timeout_case
+run_section "a tcp-client tries the remote's next address" fallback_case
