@@ -48,7 +48,7 @@ if ! (cd build-san && ASAN_OPTIONS=detect_leaks=1 make -j"$jobs" check TESTS="$u
 	exit 1
 fi
 
-harnesses="fuzz_options fuzz_static_open fuzz_control fuzz_km2 fuzz_push fuzz_comp"
+harnesses="fuzz_options fuzz_static_open fuzz_control fuzz_km2 fuzz_push fuzz_comp fuzz_tcp"
 fuzzers=$(for h in $harnesses; do printf 'tests/fuzz/%s ' "$h"; done)
 step "fuzzing, ${fuzz_seconds} s per harness, $jobs at a time"
 mkdir -p build-fuzz

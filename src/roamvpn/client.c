@@ -120,8 +120,7 @@ session_config(struct rv_client *c)
 	s->reneg_sec_min = o->reneg_sec_min;
 	s->reneg_bytes = o->reneg_bytes;
 	s->reneg_pkts = o->reneg_pkts;
-	s->outer_overhead = rv_addr_family(&c->p->remote) == AF_INET6 ?
-	    RV_WIRE_UDP6_OVERHEAD : RV_WIRE_UDP4_OVERHEAD;
+	s->outer_overhead = rv_link_overhead(&c->d->link, rv_addr_family(&c->p->remote));
 }
 
 /* --- session callbacks ------------------------------------------------------------ */

@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 
 #include "client.h"
+#include "daemon_tcp.h"
 #include "clock.h"
 #include "daemon_mgmt.h"
 #include "err.h"
@@ -35,7 +36,8 @@ start_exit_notify(struct rv_daemon *d, const char *why)
 {
 	int n = d->o->explicit_exit_notify;
 
-	if (n <= 0 || d->exit_notify_left > 0 || !rv_addr_is_set(&d->peer.remote))
+	/* On TCP the peer sees the connection close (a --remote entry's tcp). */
+	if (n <= 0 || d->exit_notify_left > 0 || !rv_addr_is_set(&d->peer.remote) || d->link.tcp)
 		return false;
 	rv_log(RV_LOG_INFO, "%s received, notifying the peer for %d s before exiting", why, n);
 	d->exit_notify_left = n;
@@ -85,13 +87,13 @@ set_events(struct rv_daemon *d, bool tun_in, bool link_out)
 {
 	if (d->tun.fd >= 0)
 		rv_event_modify(d->ev, &d->tun.io, tun_in ? EPOLLIN : 0);
-	rv_event_modify(d->ev, &d->link.io, EPOLLIN | (link_out ? EPOLLOUT : 0));
+	rv_link_set_events(&d->link, link_out);
 }
 
 /* Sends what is queued in the tx pool. When the socket is full, stops
  * reading the device until it drains: backpressure instead of loss. */
-static void
-flush_tx(struct rv_daemon *d)
+void
+rv_daemon_flush_tx(struct rv_daemon *d)
 {
 	char a[RV_ADDRSTRLEN];
 
@@ -101,6 +103,11 @@ flush_tx(struct rv_daemon *d)
 		    &d->peer.remote, &sent);
 
 		d->tx_done += sent;
+		if (r == RV_ERR_SYSTEM && d->link.tcp) {
+			/* The connection is gone; on_link ends the run. */
+			d->tx_queued = d->tx_done = 0;
+			break;
+		}
 		if (r == RV_ERR_AGAIN) {
 			set_events(d, false, true);
 			return;
@@ -142,11 +149,11 @@ on_tun(void *arg, uint32_t events)
 	}
 	d->tx_queued = n;
 	d->tx_done = 0;
-	flush_tx(d);
+	rv_daemon_flush_tx(d);
 }
 
-static void
-receive_batch(struct rv_daemon *d)
+unsigned
+rv_daemon_receive_batch(struct rv_daemon *d)
 {
 	unsigned got = 0;
 	int r;
@@ -154,7 +161,7 @@ receive_batch(struct rv_daemon *d)
 	for (unsigned i = 0; i < d->rx.n; i++)
 		rv_pkt_reset(&d->rx.pkts[i], 0);
 	r = rv_link_recv(&d->link, d->rx.pkts, d->rx.n, &got);
-	if (r == RV_ERR_SYSTEM)
+	if (r == RV_ERR_SYSTEM && !d->link.tcp)
 		rv_log_rl(&d->io_rl, RV_LOG_WARN, "receive failed: %s", strerror(errno));
 	for (unsigned i = 0; i < got; i++) {
 		struct rv_pkt *pkt = &d->rx.pkts[i];
@@ -164,6 +171,7 @@ receive_batch(struct rv_daemon *d)
 		if (rv_tun_write(&d->tun, &pkt->buf) != 0)
 			rv_peer_drop(&d->peer, RV_DROP_TUN_WRITE, NULL, strerror(errno));
 	}
+	return got;
 }
 
 static void
@@ -171,6 +179,8 @@ on_link(void *arg, uint32_t events)
 {
 	struct rv_daemon *d = arg;
 
+	if (d->link.tcp)
+		return rv_daemon_tcp_event(d, events);
 	if (events & EPOLLERR) {
 		int err = 0;
 		socklen_t len = sizeof(err);
@@ -178,9 +188,9 @@ on_link(void *arg, uint32_t events)
 		getsockopt(d->link.fd, SOL_SOCKET, SO_ERROR, &err, &len);
 	}
 	if (events & EPOLLOUT)
-		flush_tx(d);
+		rv_daemon_flush_tx(d);
 	if (events & EPOLLIN)
-		receive_batch(d);
+		rv_daemon_receive_batch(d);
 }
 
 static void
@@ -218,8 +228,18 @@ rv_daemon_print_stats(const struct rv_daemon *d)
 	rv_log(RV_LOG_INFO, "roamvpn STATISTICS");
 	rv_log(RV_LOG_INFO, "TUN/TAP read bytes,%llu", (unsigned long long)d->tun.rx_bytes);
 	rv_log(RV_LOG_INFO, "TUN/TAP write bytes,%llu", (unsigned long long)d->tun.tx_bytes);
-	rv_log(RV_LOG_INFO, "UDP read bytes,%llu", (unsigned long long)d->link.rx_bytes);
-	rv_log(RV_LOG_INFO, "UDP write bytes,%llu", (unsigned long long)d->link.tx_bytes);
+	rv_log(RV_LOG_INFO, "%s read bytes,%llu", d->link.tcp ? "TCP/UDP" : "UDP",
+	    (unsigned long long)d->link.rx_bytes);
+	rv_log(RV_LOG_INFO, "%s write bytes,%llu", d->link.tcp ? "TCP/UDP" : "UDP",
+	    (unsigned long long)d->link.tx_bytes);
+	if (d->link.tcp) {
+		rv_log(RV_LOG_INFO, "TCP bad frame lengths,%llu",
+		    (unsigned long long)d->carry->tcp_bad_frames);
+		rv_log(RV_LOG_INFO, "TCP send queue full,%llu",
+		    (unsigned long long)d->link.conn.queue_full);
+		rv_log(RV_LOG_INFO, "TCP connections lost,%llu",
+		    (unsigned long long)d->carry->tcp_resets);
+	}
 	rv_log(RV_LOG_INFO, "Auth read bytes,%llu", (unsigned long long)p->auth_rx_bytes);
 	rv_log(RV_LOG_INFO, "keepalives received,%llu", (unsigned long long)p->pings_rx);
 	rv_log(RV_LOG_INFO, "keepalives sent,%llu", (unsigned long long)p->pings_tx);
@@ -258,24 +278,42 @@ resolve_remote(struct rv_daemon *d, int family, struct rv_sockaddr *out, size_t 
 	return 0;
 }
 
-static int
-proto_family(const struct rv_options *o)
+/* The --proto of this run: the --remote entry's own, else --proto. */
+static enum rv_proto
+run_proto(const struct rv_daemon *d)
 {
-	return o->proto == RV_PROTO_UDP4 ? AF_INET : o->proto == RV_PROTO_UDP6 ? AF_INET6 :
-	    AF_UNSPEC;
+	const struct rv_options *o = d->o;
+
+	return rv_options_proto(o, o->nremotes == 0 ? NULL :
+	    &o->remotes[d->carry->remote_index % o->nremotes]);
 }
 
-/* Opens a socket of family, bound to --local/--lport unless --nobind. */
 static int
-open_link_family(struct rv_daemon *d, int family, char *err, size_t errlen)
+proto_family(const struct rv_daemon *d)
+{
+	return rv_proto_family(d->proto);
+}
+
+/* Opens a socket of family, bound to --local/--lport unless --nobind (a
+ * tcp-server always binds). */
+static int
+open_link_family(struct rv_daemon *d, int family, const struct rv_sockaddr *remote,
+    char *err, size_t errlen)
 {
 	const struct rv_options *o = d->o;
 	struct rv_sockaddr local;
 	size_t n = 0;
 
-	if ((o->local != NULL || !o->nobind) &&
+	if ((o->local != NULL || !o->nobind || rv_proto_is_tcp_server(d->proto)) &&
 	    rv_addr_resolve(o->local, o->lport, family, true, &local, 1, &n, err, errlen) != 0)
 		return RV_ERR_NOTFOUND;
+	if (rv_proto_is_tcp_client(d->proto))
+		return rv_link_open_tcp(&d->link, remote, family, false, n > 0 ? &local : NULL,
+		    d->rx.pkts[0].cap, (unsigned)o->tcp_queue_limit, err, errlen);
+	if (rv_proto_is_tcp_server(d->proto))
+		return n == 0 ? RV_ERR_NOTFOUND : rv_link_open_tcp(&d->link, NULL,
+		    rv_addr_family(&local), o->bind_ipv6only, &local, d->rx.pkts[0].cap,
+		    (unsigned)o->tcp_queue_limit, err, errlen);
 	return rv_link_open(&d->link, n > 0 ? rv_addr_family(&local) : family,
 	    o->bind_ipv6only, n > 0 ? &local : NULL, o->sndbuf, o->rcvbuf, err, errlen);
 }
@@ -288,20 +326,33 @@ open_link(struct rv_daemon *d, const struct rv_sockaddr *remote)
 {
 	const struct rv_options *o = d->o;
 	char err[256], a[RV_ADDRSTRLEN];
-	int family = proto_family(o);
-	bool dual = false;
+	int family = proto_family(d);
+	bool dual = false, tcp_server = rv_proto_is_tcp_server(d->proto);
 	int r;
 
-	if (family == AF_UNSPEC && o->local == NULL) {
+	if (tcp_server)
+		remote = NULL;     /* --remote only filters who may connect */
+	if (family == AF_UNSPEC && (o->local == NULL || rv_proto_is_tcp_client(d->proto))) {
 		dual = remote == NULL;
 		family = dual ? AF_INET6 : rv_addr_family(remote);
 	}
-	r = open_link_family(d, family, err, sizeof(err));
+	r = open_link_family(d, family, remote, err, sizeof(err));
 	if (r != 0 && dual)
-		r = open_link_family(d, AF_INET, err, sizeof(err));
+		r = open_link_family(d, AF_INET, remote, err, sizeof(err));
 	if (r != 0) {
 		rv_log(RV_LOG_ERR, "%s", err);
-		return r;
+		/* A tcp-client tries again after --connect-retry. */
+		return rv_proto_is_tcp_client(d->proto) ? RV_ERR_AGAIN : r;
+	}
+	if (tcp_server) {
+		rv_log(RV_LOG_NOTICE, "Listening for incoming TCP connection on %s",
+		    rv_addr_fmt(&d->link.local, a));
+		return 0;
+	}
+	if (remote != NULL && d->link.tcp) {
+		rv_log(RV_LOG_NOTICE, "Attempting to establish TCP connection with %s",
+		    rv_addr_fmt(remote, a));
+		return 0;
 	}
 	rv_log(RV_LOG_INFO, "UDP link local%s: %s", o->nobind && o->local == NULL ? "" :
 	    " (bound)", rv_addr_fmt(&d->link.local, a));
@@ -527,8 +578,14 @@ setup_io(struct rv_daemon *d)
 	if ((r = rv_pktpool_init(&d->rx, RV_LINK_BATCH, slot)) != 0 ||
 	    (r = rv_pktpool_init(&d->tx, RV_LINK_BATCH, slot)) != 0)
 		return r;
+	return 0;
+}
+
+static int
+watch(struct rv_daemon *d)
+{
 	if (rv_event_add(d->ev, &d->sigio, d->carry->sigfd, EPOLLIN, on_signal, d) != 0 ||
-	    rv_event_add(d->ev, &d->link.io, d->link.fd, EPOLLIN, on_link, d) != 0) {
+	    rv_link_watch(&d->link, d->ev, on_link, d) != 0) {
 		rv_log(RV_LOG_ERR, "cannot watch descriptors: %s", strerror(errno));
 		return RV_ERR_SYSTEM;
 	}
@@ -565,12 +622,16 @@ rv_daemon_start(struct rv_daemon *d, const struct rv_options *o, struct rv_carry
 		return r;
 	}
 	rv_timer_init(&d->exit_timer, on_exit_notify, d);
-	if ((r = resolve_remote(d, proto_family(o), remotes, &nremotes)) != 0)
+	d->proto = run_proto(d);
+	if ((r = resolve_remote(d, proto_family(d), remotes, &nremotes)) != 0)
 		return r;
-	if ((r = open_link(d, nremotes > 0 ? &remotes[0] : NULL)) != 0)
+	if (rv_proto_is_tcp_client(d->proto))
+		rv_daemon_tcp_pick(d, remotes, nremotes);
+	if ((r = setup_io(d)) != 0 || (r = open_link(d, nremotes > 0 ? &remotes[0] : NULL)) != 0 ||
+	    (r = watch(d)) != 0 || (r = rv_daemon_mgmt_attach(d)) != 0)
 		return r;
-	if ((r = setup_io(d)) != 0 || (r = rv_daemon_mgmt_attach(d)) != 0)
-		return r;
+	if (d->link.tcp)
+		rv_daemon_tcp_start(d, remotes, &nremotes);
 	if (carry->have_tun) {
 		/* --persist-tun: the device kept its addresses and routes. */
 		d->tun = carry->tun;
@@ -591,8 +652,11 @@ rv_daemon_start(struct rv_daemon *d, const struct rv_options *o, struct rv_carry
 	/* The end that has a --remote is the one that moves. */
 	if (o->roam && nremotes > 0)
 		rv_roam_start(&d->roam, &d->peer, d->ev, o->roam_hold);
-	if (d->peer.tls)
-		return start_tls_mode(d);
+	if (d->peer.tls) {
+		if ((r = start_tls_mode(d)) == 0 && d->link.tcp && rv_tcp_is_open(&d->link.conn))
+			rv_daemon_tcp_established(d);
+		return r;
+	}
 	rv_crypto_resume_pid(&d->peer.crypto, carry->send_id, carry->send_time);
 	if (d->peer.encrypted)
 		rv_log(RV_LOG_NOTICE, "Static key: cipher %s, auth %s, key direction %s",
@@ -603,7 +667,8 @@ rv_daemon_start(struct rv_daemon *d, const struct rv_options *o, struct rv_carry
 		    "unauthenticated");
 	rv_log(RV_LOG_NOTICE, "Local Options String: '%s'", d->peer.occ_local);
 	rv_timers_start(&d->peer);
-	rv_daemon_up(d);
+	if (!d->link.tcp || rv_tcp_is_open(&d->link.conn))
+		d->link.tcp ? rv_daemon_tcp_established(d) : rv_daemon_up(d);
 	return 0;
 }
 
@@ -636,6 +701,7 @@ rv_daemon_stop(struct rv_daemon *d, bool keep_tun)
 		rv_daemon_mgmt_detach(d);
 		rv_timer_disarm(d->ev, &d->exit_timer);
 		rv_roam_stop(&d->roam);
+		rv_timer_disarm(d->ev, &d->connect_timer);
 		rv_client_free(d->client);
 		d->client = NULL;
 		if (d->peer.d != NULL) {

@@ -69,6 +69,9 @@ struct rv_carry {
 	bool fatal;                 /* the run ended on an error: exit status 1 */
 	struct rv_mgmt *mgmt;       /* --management, NULL without */
 	struct rv_status_file *status; /* --status, NULL without */
+	uint64_t tcp_resets;        /* TCP connections lost */
+	uint64_t tcp_bad_frames;    /* ... of them for a zero or oversized frame length */
+	unsigned tcp_addr_index;    /* tcp-client: which address of the remote to connect to */
 };
 
 struct rv_daemon {
@@ -79,6 +82,10 @@ struct rv_daemon {
 	uint64_t tun_digest;        /* of the configuration applied to it */
 	struct in_addr vpn_ip;      /* the device's IPv4 address, for >STATE */
 	struct rv_link link;
+	enum rv_proto proto;        /* of this run: --proto or the --remote entry's */
+	struct rv_timer connect_timer;  /* tcp-client: --connect-timeout */
+	struct rv_sockaddr tcp_allowed[RV_ADDR_RESOLVE_MAX];  /* tcp-server: --remote filter */
+	size_t tcp_nallowed;
 	struct rv_netconf *nc;
 	struct rv_peer peer;
 	struct rv_client *client;   /* TLS mode: the peer's sessions */
@@ -134,6 +141,12 @@ void rv_daemon_signal(struct rv_daemon *d, enum rv_sig s, const char *why);
 /* Acts on signal signo (SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2) as when
  * the process receives it; the management "signal" command comes here. */
 void rv_daemon_raise(struct rv_daemon *d, int signo);
+/* Sends what is queued in the tx pool; when the link is full, stops reading
+ * the device until it drains. */
+void rv_daemon_flush_tx(struct rv_daemon *d);
+
+/* Receives one batch from the link and delivers it; returns its size. */
+unsigned rv_daemon_receive_batch(struct rv_daemon *d);
 
 /* Logs the statistics block (SIGUSR2, exit). */
 void rv_daemon_print_stats(const struct rv_daemon *d);

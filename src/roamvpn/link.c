@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * link: the UDP transport, batched.
+ * link: the transport of a one-peer daemon. UDP batched; or one TCP
+ * connection (tcp.c) that this file connects, or accepts from a listener,
+ * and watches in the event loop.
  */
 #include "link.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <unistd.h>
 
 #include "err.h"
@@ -55,9 +58,219 @@ rv_link_open(struct rv_link *l, int family, bool v6only, const struct rv_sockadd
 void
 rv_link_close(struct rv_link *l)
 {
-	if (l->fd >= 0)
+	/* The event loop may be gone already; a closed descriptor leaves it. */
+	l->ev = NULL;
+	if (l->tcp) {
+		rv_tcp_clear(&l->conn);
+		rv_tcp_listener_close(&l->listener);
+	} else if (l->fd >= 0) {
 		close(l->fd);
+	}
 	l->fd = -1;
+}
+
+/* --- TCP ------------------------------------------------------------------------ */
+
+int
+rv_link_open_tcp(struct rv_link *l, const struct rv_sockaddr *remote, int family,
+    bool v6only, const struct rv_sockaddr *bind_to, size_t frame_max, unsigned queue_packets,
+    char *err, size_t errlen)
+{
+	int r;
+
+	memset(l, 0, sizeof(*l));
+	l->fd = -1;
+	l->tcp = true;
+	l->listener.fd = -1;
+	if ((r = rv_tcp_init(&l->conn, frame_max, queue_packets * (frame_max + RV_TCP_LEN_SIZE) +
+	    RV_TCP_CTL_RESERVE)) != 0) {
+		snprintf(err, errlen, "out of memory for the TCP buffers");
+		return r;
+	}
+	if (remote != NULL) {
+		if ((r = rv_tcp_connect(&l->conn, remote, bind_to, err, errlen)) != 0) {
+			rv_link_close(l);
+			return r;
+		}
+		l->fd = l->conn.fd;
+		l->family = rv_addr_family(remote);
+		l->local.len = sizeof(l->local.u);
+		if (getsockname(l->fd, &l->local.u.sa, &l->local.len) != 0)
+			l->local.len = 0;
+		return 0;
+	}
+	if ((r = rv_tcp_listen(&l->listener, family, v6only, bind_to, err, errlen)) != 0) {
+		rv_link_close(l);
+		return r;
+	}
+	l->fd = l->listener.fd;
+	l->family = family;
+	l->dualstack = l->listener.dualstack;
+	l->local = l->listener.local;
+	return 0;
+}
+
+static void
+on_lost(void *arg)
+{
+	struct rv_link *l = arg;
+
+	if (l->fn != NULL)
+		l->fn(l->arg, EPOLLHUP);
+}
+
+/* A send found the connection closed: make sure the owner hears of it. */
+static void
+check_lost(struct rv_link *l)
+{
+	if (l->ev != NULL && rv_link_broken(l) && !rv_timer_armed(&l->lost_timer))
+		rv_timer_arm(l->ev, &l->lost_timer, rv_event_now(l->ev));
+}
+
+int
+rv_link_watch(struct rv_link *l, struct rv_event *ev, rv_io_fn *fn, void *arg)
+{
+	rv_timer_init(&l->lost_timer, on_lost, l);
+	l->ev = ev;
+	l->fn = fn;
+	l->arg = arg;
+	l->out_armed = rv_link_connecting(l);
+	return rv_event_add(ev, &l->io, l->fd, EPOLLIN | (l->out_armed ? EPOLLOUT : 0), fn, arg);
+}
+
+void
+rv_link_set_events(struct rv_link *l, bool want_out)
+{
+	bool out = want_out || (l->tcp && (rv_link_connecting(l) || rv_tcp_queued(&l->conn) > 0));
+
+	if (l->ev == NULL || l->fd < 0 || out == l->out_armed || rv_link_broken(l))
+		return;
+	if (rv_event_modify(l->ev, &l->io, EPOLLIN | (out ? EPOLLOUT : 0)) == 0)
+		l->out_armed = out;
+}
+
+bool
+rv_link_listening(const struct rv_link *l)
+{
+	return l->tcp && l->listener.fd >= 0;
+}
+
+bool
+rv_link_connecting(const struct rv_link *l)
+{
+	return l->tcp && l->conn.state == RV_TCP_CONNECTING;
+}
+
+bool
+rv_link_broken(const struct rv_link *l)
+{
+	return l->tcp && !rv_link_listening(l) && l->conn.state == RV_TCP_CLOSED;
+}
+
+int
+rv_link_accept(struct rv_link *l, const struct rv_sockaddr *allowed, size_t nallowed,
+    struct rv_sockaddr *peer)
+{
+	bool ok = nallowed == 0;
+	int fd, r;
+
+	if ((r = rv_tcp_accept(&l->listener, &fd, peer)) != 0)
+		return r;
+	for (size_t i = 0; i < nallowed && !ok; i++)
+		ok = rv_addr_equal_host(&allowed[i], peer);
+	if (!ok) {
+		close(fd);
+		return RV_ERR_AUTH;
+	}
+	rv_tcp_attach(&l->conn, fd, peer);
+	/* One connection at a time, as openvpn's p2p tcp-server: the listener
+	 * closes and a restart opens it again. */
+	if (l->ev != NULL)
+		rv_event_del(l->ev, &l->io);
+	rv_tcp_listener_close(&l->listener);
+	l->fd = fd;
+	l->out_armed = false;
+	if (l->ev != NULL && rv_event_add(l->ev, &l->io, fd, EPOLLIN, l->fn, l->arg) != 0) {
+		rv_tcp_close(&l->conn);
+		return RV_ERR_SYSTEM;
+	}
+	return 0;
+}
+
+int
+rv_link_connect_done(struct rv_link *l)
+{
+	int r = rv_tcp_connect_done(&l->conn);
+
+	if (r != RV_ERR_AGAIN) {
+		if (r == 0)
+			rv_tcp_flush(&l->conn);
+		rv_link_set_events(l, false);
+	}
+	return r;
+}
+
+int
+rv_link_flush(struct rv_link *l)
+{
+	int r;
+
+	if (!l->tcp)
+		return 0;
+	r = rv_tcp_flush(&l->conn);
+	rv_link_set_events(l, false);
+	check_lost(l);
+	return r;
+}
+
+size_t
+rv_link_overhead(const struct rv_link *l, int family)
+{
+	size_t ip = family == AF_INET6 ? 40 : 20;
+
+	return l->tcp ? ip + 20 + RV_TCP_LEN_SIZE : ip + 8;
+}
+
+static int
+tcp_recv(struct rv_link *l, struct rv_pkt *pkts, unsigned max, unsigned *got)
+{
+	int r = rv_tcp_recv(&l->conn, pkts, max, got);
+
+	for (unsigned i = 0; i < *got; i++) {
+		l->rx_packets++;
+		l->rx_bytes += rv_buf_len(&pkts[i].buf) + RV_TCP_LEN_SIZE;
+	}
+	return r;
+}
+
+static int
+tcp_send(struct rv_link *l, struct rv_pkt *pkts, unsigned n, unsigned *sent)
+{
+	int r = rv_tcp_send_batch(&l->conn, pkts, n, sent);
+
+	for (unsigned i = 0; i < *sent; i++) {
+		l->tx_packets++;
+		l->tx_bytes += rv_buf_len(&pkts[i].buf) + RV_TCP_LEN_SIZE;
+	}
+	rv_link_set_events(l, r == RV_ERR_AGAIN);
+	check_lost(l);
+	return r;
+}
+
+static int
+tcp_send_buf(struct rv_link *l, const struct rv_buf *b)
+{
+	int r = rv_tcp_send(&l->conn, rv_buf_data(b), rv_buf_len(b), true);
+
+	if (r == 0) {
+		l->tx_packets++;
+		l->tx_bytes += rv_buf_len(b) + RV_TCP_LEN_SIZE;
+	} else {
+		l->tx_errors++;
+	}
+	rv_link_set_events(l, false);
+	check_lost(l);
+	return r;
 }
 
 int
@@ -68,6 +281,8 @@ rv_link_recv(struct rv_link *l, struct rv_pkt *pkts, unsigned max, unsigned *got
 	int n;
 
 	*got = 0;
+	if (l->tcp)
+		return tcp_recv(l, pkts, max, got);
 	if (max > RV_LINK_BATCH)
 		max = RV_LINK_BATCH;
 	memset(msgs, 0, max * sizeof(msgs[0]));
@@ -121,6 +336,8 @@ rv_link_send(struct rv_link *l, struct rv_pkt *pkts, unsigned n, const struct rv
 	unsigned done = 0;
 
 	*sent = 0;
+	if (l->tcp)
+		return tcp_send(l, pkts, n, sent);
 	if (n > RV_LINK_BATCH)
 		n = RV_LINK_BATCH;
 	sock_dest(l, to, &dest);
@@ -165,6 +382,8 @@ rv_link_send_buf(struct rv_link *l, const struct rv_buf *b, const struct rv_sock
 	struct rv_sockaddr dest;
 	ssize_t r;
 
+	if (l->tcp)
+		return tcp_send_buf(l, b);
 	sock_dest(l, to, &dest);
 	do
 		r = sendto(l->fd, rv_buf_data(b), rv_buf_len(b), MSG_DONTWAIT, &dest.u.sa, dest.len);

@@ -138,6 +138,14 @@ retry_pause(const struct rv_options *o, unsigned failures)
 	return (int)(pause > o->connect_retry_max ? o->connect_retry_max : pause);
 }
 
+/* A TCP client pauses between attempts in any mode, as a TLS client does. */
+static bool
+is_tcp_client(const struct rv_options *o, const struct rv_carry *carry)
+{
+	return rv_proto_is_tcp_client(rv_options_proto(o, o->nremotes == 0 ? NULL :
+	    &o->remotes[carry->remote_index % o->nremotes]));
+}
+
 /* Waits up to secs for a signal; returns true if it asks to exit. */
 static bool
 pause_for(int sigfd, int secs)
@@ -345,7 +353,7 @@ run(struct rv_options *o, int argc, char **argv)
 		rv_daemon_stop(&d, o->persist_tun);
 		if (sig == RV_SIG_RESTART && o->nremotes > 1)
 			carry.remote_index++;
-		if (sig == RV_SIG_RESTART && o->tls_client) {
+		if (sig == RV_SIG_RESTART && (o->tls_client || is_tcp_client(o, &carry))) {
 			/* A client that did not get through counts a failure. */
 			if (++carry.failures > 0 && o->connect_retry_attempts > 0 &&
 			    carry.failures >= (unsigned)o->connect_retry_attempts *

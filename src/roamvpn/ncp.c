@@ -123,6 +123,7 @@ rv_ncp_options_string(const struct rv_options *o, const struct rv_crypto *sc,
 	char net[INET_ADDRSTRLEN];
 	struct in_addr n = { o->ifc_local.s_addr & o->ifc_remote.s_addr };
 	bool tls = o->tls_client || o->tls_server, aead = false;
+	enum rv_proto proto = rv_options_proto(o, o->nremotes > 0 ? &o->remotes[0] : NULL);
 	int keybits = sc != NULL ? (int)sc->key_len * 8 : 0;
 	int over = sc != NULL ? (int)rv_crypto_overhead(sc) :
 	    tls ? tls_link_overhead(o->cipher, o->auth, &keybits, &aead) : 0;
@@ -132,7 +133,8 @@ rv_ncp_options_string(const struct rv_options *o, const struct rv_crypto *sc,
 		.tun_mtu = o->tun_mtu,
 		/* openvpn counts its 32-byte tap allowance in the link MTU. */
 		.link_mtu = o->tun_mtu + over + (o->dev_type == RV_DEV_TAP ? 32 : 0) +
-		    (int)rv_comp_overhead(o->comp.alg),
+		    (int)rv_comp_overhead(o->comp.alg) +
+		    (rv_proto_is_tcp(proto) ? 2 : 0),   /* the TCP length prefix */
 		.tun_ipv6 = o->has_ifconfig6 && !o->pull,
 		.ifconfig = o->has_ifconfig && !o->pull,
 		.ifconfig_subnet = o->ifconfig_is_mask,
@@ -149,6 +151,7 @@ rv_ncp_options_string(const struct rv_options *o, const struct rv_crypto *sc,
 		.hide_cipher = o->pull && !rv_ncp_listed(o->data_ciphers, o->cipher),
 		.tls_auth = tls && o->tls_wrap == RV_WRAP_AUTH,
 		.tls_role = !tls ? NULL : o->tls_server ? "tls-server" : "tls-client",
+		.tcp = !rv_proto_is_tcp(proto) ? 0 : rv_proto_is_tcp_server(proto) ? 1 : 2,
 	};
 
 	inet_ntop(AF_INET, &n, net, sizeof(net));

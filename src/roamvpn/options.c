@@ -355,20 +355,22 @@ opt_mssfix(struct rv_optctx *c, char **a, int n)
 
 /* --- handlers: transport --------------------------------------------------- */
 
+/* OpenVPN's --proto names, in enum rv_proto order. */
+static const char *const proto_names[RV_PROTO_MAX] = {
+	"udp", "udp4", "udp6", "tcp", "tcp4", "tcp6",
+	"tcp-server", "tcp4-server", "tcp6-server", "tcp-client", "tcp4-client", "tcp6-client",
+};
+
 static int
 get_proto(struct rv_optctx *c, const char *s, enum rv_proto *out)
 {
-	if (strcmp(s, "udp") == 0)
-		*out = RV_PROTO_UDP;
-	else if (strcmp(s, "udp4") == 0)
-		*out = RV_PROTO_UDP4;
-	else if (strcmp(s, "udp6") == 0)
-		*out = RV_PROTO_UDP6;
-	else if (strncmp(s, "tcp", 3) == 0)
-		return rv_optarg_bad(c, "`%s': TCP transport is not implemented yet; use udp", s);
-	else
-		return rv_optarg_bad(c, "expects udp, udp4 or udp6, got `%s'", s);
-	return 0;
+	for (int i = 0; i < RV_PROTO_MAX; i++)
+		if (strcmp(s, proto_names[i]) == 0) {
+			*out = (enum rv_proto)i;
+			return 0;
+		}
+	return rv_optarg_bad(c, "expects udp, tcp-server or tcp-client (or udp4, "
+	    "tcp6-client ...), got `%s'", s);
 }
 
 static int
@@ -404,7 +406,7 @@ opt_remote(struct rv_optctx *c, char **a, int n)
 {
 	struct rv_options *o = c->o;
 	struct rv_remote *nr, *rm;
-	enum rv_proto proto;
+	enum rv_proto proto = RV_PROTO_UDP;
 
 	if (n > 1 && rv_optarg_port(c, a[1]) != 0)
 		return RV_ERR_FORMAT;
@@ -418,6 +420,8 @@ opt_remote(struct rv_optctx *c, char **a, int n)
 	memset(rm, 0, sizeof(*rm));
 	rm->loc.file = intern_file(o, c->l->file);
 	rm->loc.line = c->l->line;
+	rm->has_proto = n > 2;
+	rm->proto = proto;
 	if ((rm->host = strdup(a[0])) == NULL)
 		return rv_optarg_bad(c, "out of memory");
 	if (n > 1 && (rm->port = strdup(a[1])) == NULL)
@@ -554,7 +558,8 @@ static const struct rv_optdef table[] = {
 	{ "txqueuelen", "N", 1, 1, 0, rv_optarg_int_field, "Transmit queue length of the device.",
 	  RV_OPT_FIELD(txqueuelen), 0, 1000000 },
 	/* transport */
-	{ "proto", "PROTO", 1, 1, 0, opt_proto, "udp, udp4 or udp6." },
+	{ "proto", "PROTO", 1, 1, 0, opt_proto,
+	  "udp, tcp-server or tcp-client; udp4, tcp4-server ... for IPv4 only, udp6 ... for IPv6." },
 	{ "local", "HOST", 1, 1, 0, rv_optarg_str_field, "Local address to bind.", RV_OPT_FIELD(local) },
 	{ "lport", "PORT", 1, 1, 0, opt_port, "Local port (default 1194)." },
 	{ "rport", "PORT", 1, 1, 0, opt_port, "Remote port (default 1194)." },
@@ -572,6 +577,10 @@ static const struct rv_optdef table[] = {
 	  "Retry resolving --remote for N seconds." },
 	{ "sndbuf", "N", 1, 1, 0, rv_optarg_int_field, "Socket send buffer size.", RV_OPT_FIELD(sndbuf), 0, 1 << 28 },
 	{ "rcvbuf", "N", 1, 1, 0, rv_optarg_int_field, "Socket receive buffer size.", RV_OPT_FIELD(rcvbuf), 0, 1 << 28 },
+	{ "tcp-queue-limit", "N", 1, 1, 0, rv_optarg_int_field,
+	  "TCP: packets the send queue holds (default 64).", RV_OPT_FIELD(tcp_queue_limit), 1, 65536 },
+	{ "tcp-nodelay", "", 0, 0, 0, rv_optarg_true_field,
+	  "Accepted for compatibility: TCP_NODELAY is always set.", RV_OPT_FIELD(tcp_nodelay) },
 	/* crypto */
 	{ "secret", "FILE [DIR]", 1, 2, RV_OPT_INLINE, opt_secret,
 	  "Static-key mode with this key file (or <secret> block)." },
@@ -755,6 +764,7 @@ rv_options_init(struct rv_options *o)
 	o->roam_hold = 3600;
 	o->proto = RV_PROTO_UDP;
 	o->resolv_retry = -1;
+	o->tcp_queue_limit = 64;
 	o->secret.direction = RV_KEYDIR_BIDI;
 	o->key_direction = RV_KEYDIR_BIDI;
 	o->keydir = RV_KEYDIR_BIDI;

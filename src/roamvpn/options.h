@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include <netinet/in.h>
+#include <sys/socket.h>
 
 #include "comp.h"
 #include "netconf.h"
@@ -21,7 +22,16 @@
 #include "keyfile.h"
 
 enum rv_dev_type { RV_DEV_UNSET, RV_DEV_TUN, RV_DEV_TAP, RV_DEV_NULL };
-enum rv_proto { RV_PROTO_UDP, RV_PROTO_UDP4, RV_PROTO_UDP6 };
+/* --proto: transport and role, each with any family, IPv4 or IPv6, in this
+ * order (see the rv_proto_* helpers). Plain tcp/tcp4/tcp6 is resolved to a
+ * role by the validation pass. */
+enum rv_proto {
+	RV_PROTO_UDP, RV_PROTO_UDP4, RV_PROTO_UDP6,
+	RV_PROTO_TCP, RV_PROTO_TCP4, RV_PROTO_TCP6,
+	RV_PROTO_TCP_SERVER, RV_PROTO_TCP4_SERVER, RV_PROTO_TCP6_SERVER,
+	RV_PROTO_TCP_CLIENT, RV_PROTO_TCP4_CLIENT, RV_PROTO_TCP6_CLIENT,
+	RV_PROTO_MAX,
+};
 enum rv_topology { RV_TOPO_UNSET, RV_TOPO_NET30, RV_TOPO_P2P, RV_TOPO_SUBNET };
 enum rv_genkey { RV_GENKEY_NONE, RV_GENKEY_SECRET };
 /* --mssfix MAX [mtu|fixed]: what MAX counts. */
@@ -40,6 +50,8 @@ struct rv_optloc {
 struct rv_remote {
 	char *host;
 	char *port;         /* NULL = --rport / --port / 1194 */
+	bool has_proto;     /* a third argument: this entry's --proto */
+	enum rv_proto proto;
 	struct rv_optloc loc;
 };
 
@@ -128,6 +140,8 @@ struct rv_options {
 	int resolv_retry;              /* seconds, -1 = infinite */
 	int sndbuf;
 	int rcvbuf;
+	int tcp_queue_limit;           /* packets in a TCP connection's send queue */
+	bool tcp_nodelay;              /* accepted; TCP_NODELAY is always on */
 
 	/* static-key crypto */
 	struct rv_keysrc secret;
@@ -232,6 +246,38 @@ struct rv_options {
 };
 
 enum { RV_OPT_ERRLEN = 640 };
+
+/* AF_INET, AF_INET6, or AF_UNSPEC (any) for a --proto value. */
+static inline int
+rv_proto_family(enum rv_proto p)
+{
+	return p % 3 == 1 ? AF_INET : p % 3 == 2 ? AF_INET6 : AF_UNSPEC;
+}
+
+static inline bool
+rv_proto_is_tcp(enum rv_proto p)
+{
+	return p >= RV_PROTO_TCP;
+}
+
+static inline bool
+rv_proto_is_tcp_server(enum rv_proto p)
+{
+	return p >= RV_PROTO_TCP_SERVER && p <= RV_PROTO_TCP6_SERVER;
+}
+
+static inline bool
+rv_proto_is_tcp_client(enum rv_proto p)
+{
+	return p >= RV_PROTO_TCP_CLIENT && p < RV_PROTO_MAX;
+}
+
+/* The --proto a run with --remote entry rm uses (rm may be NULL). */
+static inline enum rv_proto
+rv_options_proto(const struct rv_options *o, const struct rv_remote *rm)
+{
+	return rm != NULL && rm->has_proto ? rm->proto : o->proto;
+}
 
 /* Fills o with OpenVPN's defaults. Returns 0 or RV_ERR_NOMEM. */
 int rv_options_init(struct rv_options *o);

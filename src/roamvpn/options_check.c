@@ -301,6 +301,49 @@ check_mode(struct rv_options *o, char *err)
 	return 0;
 }
 
+/* Plain tcp/tcp4/tcp6 takes the role the mode implies: a pulling client
+ * connects (openvpn's --client does the same); anything else must say. */
+static int
+resolve_proto(const struct rv_options *o, const char *option, enum rv_proto *p, char *err)
+{
+	static const char *const fam[] = { "", "4", "6" };
+
+	if (*p < RV_PROTO_TCP || *p > RV_PROTO_TCP6)
+		return 0;
+	if (o->pull) {
+		*p += RV_PROTO_TCP_CLIENT - RV_PROTO_TCP;
+		return 0;
+	}
+	return bad(o, err, option, "tcp%s is ambiguous in this context: use tcp%s-server or "
+	    "tcp%s-client", fam[*p % 3], fam[*p % 3], fam[*p % 3]);
+}
+
+static int
+check_proto(struct rv_options *o, char *err)
+{
+	int r;
+
+	if ((r = resolve_proto(o, "proto", &o->proto, err)) != 0)
+		return r;
+	for (size_t i = 0; i < o->nremotes; i++) {
+		struct rv_remote *rm = &o->remotes[i];
+
+		if (rm->has_proto && (r = resolve_proto(o, "remote", &rm->proto, err)) != 0)
+			return r;
+		if (o->pull && rm->has_proto && rv_proto_is_tcp_server(rm->proto))
+			return bad_at(&rm->loc, err, "remote", "a client cannot be a tcp-server");
+	}
+	if (o->pull && rv_proto_is_tcp_server(o->proto))
+		return bad(o, err, "proto", "a client cannot be a tcp-server; use tcp-client");
+	/* As openvpn: a tcp-client binds only when told where. */
+	if (!given(o, "local") && !given(o, "lport") && !given(o, "bind"))
+		for (size_t i = 0; i <= o->nremotes; i++)
+			if (rv_proto_is_tcp_client(rv_options_proto(o, i < o->nremotes ?
+			    &o->remotes[i] : NULL)))
+				o->nobind = true;
+	return 0;
+}
+
 /* Reads a file or inline block into a fresh string. */
 static int
 read_src(const struct rv_options *o, const struct rv_keysrc *ks, const char *option,
@@ -463,7 +506,8 @@ rv_options_check(struct rv_options *o, char err[static RV_OPT_ERRLEN])
 	if ((r = default_port(o, &o->lport, err)) != 0 ||
 	    (r = default_port(o, &o->rport, err)) != 0)
 		return r;
-	if ((r = check_mode(o, err)) != 0 || (r = check_keepalive(o, err)) != 0 ||
+	if ((r = check_mode(o, err)) != 0 || (r = check_proto(o, err)) != 0 ||
+	    (r = check_keepalive(o, err)) != 0 ||
 	    (r = check_dev(o, err)) != 0 || (r = check_ifconfig(o, err)) != 0)
 		return r;
 	for (size_t i = 0; i < o->nroutes; i++)

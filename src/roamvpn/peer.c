@@ -83,8 +83,7 @@ set_mss(struct rv_peer *p)
 	}
 	pid = !p->encrypted && !p->tls ? 0 : p->tls ? RV_WIRE_PID_LEN :
 	    c->with_pid ? RV_WIRE_PID_LONG_LEN : 0;
-	ov.outer = rv_addr_family(&p->remote) == AF_INET6 ? RV_WIRE_UDP6_OVERHEAD :
-	    RV_WIRE_UDP4_OVERHEAD;
+	ov.outer = rv_link_overhead(&p->d->link, rv_addr_family(&p->remote));
 	/* AEAD: header, packet id and tag outside the cipher, nothing inside. */
 	ov.fixed = hdr + (c->aead ? RV_WIRE_PID_LEN + RV_WIRE_AEAD_TAG : c->hmac_len + c->iv_len);
 	ov.block = c->aead ? 1 : c->block_len;
@@ -320,6 +319,17 @@ replay_ok(struct rv_peer *p, struct rv_replay *r, const struct rv_pid *pid,
 	return false;
 }
 
+/* On TCP nothing is lost or reordered, so a data packet that fails its
+ * checks means a broken or attacked stream: openvpn restarts, and so do we. */
+static void
+stream_check_failed(struct rv_peer *p)
+{
+	if (!p->d->link.tcp)
+		return;
+	rv_log(RV_LOG_WARN, "Fatal decryption error on the TCP connection, restarting");
+	rv_daemon_signal(p->d, RV_SIG_RESTART, "decryption-error");
+}
+
 /* Static-key mode: source, HMAC and decryption, replay window; then the
  * peer may move (--float). */
 static enum rv_rx
@@ -335,10 +345,13 @@ open_static(struct rv_peer *p, struct rv_pkt *pkt)
 	if (p->encrypted) {
 		if ((r = rv_crypto_open(&p->crypto, &pkt->buf, &pid)) != 0) {
 			rv_peer_drop(p, open_error(r), &pkt->addr, rv_strerror(r));
+			stream_check_failed(p);
 			return RV_RX_DROP;
 		}
-		if (!replay_ok(p, &p->replay, &pid, pkt))
+		if (!replay_ok(p, &p->replay, &pid, pkt)) {
+			stream_check_failed(p);
 			return RV_RX_DROP;
+		}
 	}
 	/* Authenticated and fresh: only now may the peer's address move. */
 	rv_peer_set_remote(p, &pkt->addr);
@@ -375,10 +388,13 @@ open_tls(struct rv_peer *p, struct rv_pkt *pkt)
 	}
 	if ((r = rv_crypto_open_data(&ks->crypto, &pkt->buf, &pid)) != 0) {
 		rv_peer_drop(p, open_error(r), &pkt->addr, rv_strerror(r));
+		stream_check_failed(p);
 		return RV_RX_DROP;
 	}
-	if (!replay_ok(p, &ks->replay, &pid, pkt))
+	if (!replay_ok(p, &ks->replay, &pid, pkt)) {
+		stream_check_failed(p);
 		return RV_RX_DROP;
+	}
 	ks->bytes += rv_buf_len(&pkt->buf);
 	ks->packets++;
 	return RV_RX_DELIVER;

@@ -76,8 +76,13 @@ rv_occ_options_string(const struct rv_occ_params *p, bool remote,
 	struct rv_buf b;
 
 	rv_buf_init(&b, out, RV_WIRE_OCC_STRING_MAX - 1, 0);
-	snprintf(tmp, sizeof(tmp), "V4,dev-type %s,link-mtu %d,tun-mtu %d,proto UDPv4",
-	    p->null_dev ? "null" : p->tap ? "tap" : "tun", p->link_mtu, p->tun_mtu);
+	/* openvpn says TCPv4 whatever the family, and the peer has the other
+	 * TCP role. */
+	bool server = p->tcp == 1 ? !remote : !!remote;
+
+	snprintf(tmp, sizeof(tmp), "V4,dev-type %s,link-mtu %d,tun-mtu %d,proto %s",
+	    p->null_dev ? "null" : p->tap ? "tap" : "tun", p->link_mtu, p->tun_mtu,
+	    p->tcp == 0 ? "UDPv4" : server ? "TCPv4_SERVER" : "TCPv4_CLIENT");
 	rv_buf_put_str(&b, tmp);
 	if (p->tun_ipv6)
 		rv_buf_put_str(&b, ",tun-ipv6");

@@ -51,6 +51,7 @@ struct rv_occ_params {
 	bool hide_cipher;           /* TLS client pulling, cipher not in --data-ciphers */
 	bool tls_auth;              /* --tls-auth configured */
 	const char *tls_role;       /* "tls-client" / "tls-server"; NULL in static-key mode */
+	int tcp;                    /* 0 UDP, 1 TCP server, 2 TCP client: "proto TCPv4_SERVER" */
 };
 
 /* Builds the options string this peer sends (remote = false) or expects from

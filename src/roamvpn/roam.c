@@ -53,6 +53,14 @@ on_path(void *arg, const struct rv_path *old, const struct rv_path *path, uint64
 		rv_timer_disarm(r->ev, &r->probe);
 		return;
 	}
+	if (r->p->d->link.tcp) {
+		/* The connection is bound to the old address: a new one, now,
+		 * instead of waiting for --ping-restart. */
+		rv_log(RV_LOG_INFO, "roam: path to the peer now %s (was %s): reconnecting",
+		    rv_path_fmt(path, b), rv_path_fmt(old, a));
+		rv_daemon_signal(r->p->d, RV_SIG_RESTART, "roam-path-changed");
+		return;
+	}
 	rv_log(RV_LOG_INFO, "roam: path to the peer now %s (was %s): probing",
 	    rv_path_fmt(path, b), rv_path_fmt(old, a));
 	if (!r->probing) {

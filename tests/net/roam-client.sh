@@ -13,6 +13,9 @@
 # 2. No route at all for 8 s, longer than the pushed --ping-restart (6 s):
 #    roamvpn keeps the session (no restart, no second TLS handshake); back on
 #    the other hotspot, the stream resumes within 1 s.
+# 3. Over TCP (openvpn --proto tcp-server): a hotspot change makes roamvpn
+#    open a new connection at once ("reconnecting"), without waiting for the
+#    server's keepalive; the tunnel works again.
 
 # Under sh (SH_LOG_COMPILER may be /bin/sh), start again under bash.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
@@ -94,5 +97,29 @@ outage() {
 	vpn_stop srv
 }
 
+tcp_hop() {
+	local t0 t1 mark
+	lab_attach A
+	vpn_up srv 1 ovpn --dev vpn0 --dev-type tun --local "$LAB_SERVER" --port 1194 \
+		--proto tcp-server --server 10.8.0.0 255.255.255.0 --topology subnet \
+		--ca "$PKI/ca.crt" --cert "$PKI/server.crt" --key "$PKI/server.key" --dh none \
+		--keepalive 10 60 --verb 3
+	vpn_up cli 2 rv --client --proto tcp-client --dev vpn0 --dev-type tun \
+		--remote "$LAB_SERVER" 1194 --ca "$PKI/ca.crt" --cert "$PKI/client.crt" \
+		--key "$PKI/client.key" --remote-cert-tls server --persist-tun --verb 4
+	ping_ok 2 10.8.0.1
+	mark=$(log_mark cli)
+	t0=$(date +%s%N)
+	lab_hop
+	wait_log cli 'roam: path to the peer now wlan1 192.168.20.2 .*: reconnecting' 5 "$mark"
+	wait_log cli 'Initialization Sequence Completed' 15 "$mark"
+	t1=$(date +%s%N)
+	say "  connected again $(( (t1 - t0) / 1000000 )) ms after the hotspot change (the server's ping is 10 s)"
+	ping_ok 2 10.8.0.1
+	vpn_stop cli
+	vpn_stop srv
+}
+
 run_section "five hotspot changes, roamvpn client, openvpn 2.6 server" hops
 run_section "8 s without a route, then the other hotspot" outage
+run_section "TCP: a hotspot change starts a new connection at once" tcp_hop

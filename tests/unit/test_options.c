@@ -208,6 +208,68 @@ assert_pattern_key(const struct rv_key2 *k, unsigned n)
 
 /* --- defaults and values ------------------------------------------------------ */
 
+/* Every --proto name openvpn 2.6 accepts, its family and TCP role. */
+static void
+test_proto_names(void **state)
+{
+	static const struct {
+		const char *name;
+		enum rv_proto proto;
+		int family;
+		bool tcp, server, client;
+	} cases[] = {
+		{ "udp", RV_PROTO_UDP, AF_UNSPEC, false, false, false },
+		{ "udp4", RV_PROTO_UDP4, AF_INET, false, false, false },
+		{ "udp6", RV_PROTO_UDP6, AF_INET6, false, false, false },
+		{ "tcp-server", RV_PROTO_TCP_SERVER, AF_UNSPEC, true, true, false },
+		{ "tcp4-server", RV_PROTO_TCP4_SERVER, AF_INET, true, true, false },
+		{ "tcp6-server", RV_PROTO_TCP6_SERVER, AF_INET6, true, true, false },
+		{ "tcp-client", RV_PROTO_TCP_CLIENT, AF_UNSPEC, true, false, true },
+		{ "tcp4-client", RV_PROTO_TCP4_CLIENT, AF_INET, true, false, true },
+		{ "tcp6-client", RV_PROTO_TCP6_CLIENT, AF_INET6, true, false, true },
+	};
+	char text[128];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct rv_options o;
+
+		snprintf(text, sizeof(text), "dev tun\nproto %s\nremote h 1000 %s\n",
+		    cases[i].name, cases[i].name);
+		assert_ok(&o, text);
+		assert_int_equal(o.proto, cases[i].proto);
+		assert_true(o.remotes[0].has_proto);
+		assert_int_equal(o.remotes[0].proto, cases[i].proto);
+		assert_int_equal(rv_proto_family(o.proto), cases[i].family);
+		assert_int_equal(rv_proto_is_tcp(o.proto), cases[i].tcp);
+		assert_int_equal(rv_proto_is_tcp_server(o.proto), cases[i].server);
+		assert_int_equal(rv_proto_is_tcp_client(o.proto), cases[i].client);
+		rv_options_clear(&o);
+	}
+}
+
+/* A --remote entry's own proto beats --proto for runs on that entry. */
+static void
+test_proto_per_remote(void **state)
+{
+	struct rv_options o;
+
+	(void)state;
+	assert_ok(&o, "dev tun\nproto udp\nremote a 1000 tcp-client\nremote b 1001\n");
+	assert_int_equal(rv_options_proto(&o, &o.remotes[0]), RV_PROTO_TCP_CLIENT);
+	assert_int_equal(rv_options_proto(&o, &o.remotes[1]), RV_PROTO_UDP);
+	assert_int_equal(rv_options_proto(&o, NULL), RV_PROTO_UDP);
+	/* A TCP client entry: no local bind unless asked for (as openvpn). */
+	assert_true(o.nobind);
+	rv_options_clear(&o);
+	assert_ok(&o, "dev tun\nproto tcp-client\nremote a\nlport 5000\n");
+	assert_false(o.nobind);
+	rv_options_clear(&o);
+	assert_ok(&o, "dev tun\nproto tcp-server\n");
+	assert_false(o.nobind);
+	rv_options_clear(&o);
+}
+
 static void
 test_defaults(void **state)
 {
@@ -551,11 +613,17 @@ test_error_keywords(void **state)
 	    "`tunnel'");
 	assert_fails("topology star\n", "t.conf:1: topology: expects net30, p2p or subnet, got "
 	    "`star'");
-	assert_fails("proto tcp-client\n", "t.conf:1: proto: `tcp-client': TCP transport is "
-	    "not implemented yet; use udp");
-	assert_fails("proto sctp\n", "t.conf:1: proto: expects udp, udp4 or udp6, got `sctp'");
-	assert_fails("remote h 1194 tcp\n", "t.conf:1: remote: `tcp': TCP transport is not "
-	    "implemented yet; use udp");
+	assert_fails("proto sctp\n", "t.conf:1: proto: expects udp, tcp-server or tcp-client "
+	    "(or udp4, tcp6-client ...), got `sctp'");
+	assert_fails("remote h 1194 tcp-serv\n", "t.conf:1: remote: expects udp, tcp-server or "
+	    "tcp-client (or udp4, tcp6-client ...), got `tcp-serv'");
+	/* Plain tcp needs a role unless --client gives it (as openvpn). */
+	assert_fails("dev tun\nproto tcp\n", "t.conf:2: proto: tcp is ambiguous in this "
+	    "context: use tcp-server or tcp-client");
+	assert_fails("dev tun\nproto tcp6\n", "t.conf:2: proto: tcp6 is ambiguous in this "
+	    "context: use tcp6-server or tcp6-client");
+	assert_fails("dev tun\nremote h 1194 tcp4\n", "t.conf:2: remote: tcp4 is ambiguous in "
+	    "this context: use tcp4-server or tcp4-client");
 	assert_fails("mssfix 1400 auto\n", "t.conf:1: mssfix: second argument must be mtu or "
 	    "fixed, got `auto'");
 	assert_fails("bind ipv4only\n", "t.conf:1: bind: the only argument allowed is "
@@ -1163,6 +1231,8 @@ main(void)
 		T(test_secret_file),
 		cmocka_unit_test(test_error_numbers),
 		cmocka_unit_test(test_error_keywords),
+		cmocka_unit_test(test_proto_names),
+		cmocka_unit_test(test_proto_per_remote),
 		cmocka_unit_test(test_error_arg_count),
 		cmocka_unit_test(test_status_management),
 		cmocka_unit_test(test_error_unknown),

@@ -311,6 +311,27 @@ static const struct occ_case occ_cases[] = {
 		"V4,dev-type null,link-mtu 1572,tun-mtu 1500,proto UDPv4,cipher AES-256-CBC,"
 		"auth SHA256,keysize 256,secret",
 	},
+	/* TCP: measured with openvpn 2.6.14 --verb 4 (the same for tcp6-*). */
+	{
+		"--dev null --secret k 0 --cipher AES-256-CBC --proto tcp-server",
+		{ .null_dev = true, .link_mtu = 1562, .tun_mtu = 1500, .keydir = RV_KEYDIR_NORMAL,
+		  .cipher = "AES-256-CBC", .auth = "SHA1", .keysize = 256, .secret = true,
+		  .tcp = 1 },
+		"V4,dev-type null,link-mtu 1562,tun-mtu 1500,proto TCPv4_SERVER,keydir 0,"
+		"cipher AES-256-CBC,auth SHA1,keysize 256,secret",
+		"V4,dev-type null,link-mtu 1562,tun-mtu 1500,proto TCPv4_CLIENT,keydir 1,"
+		"cipher AES-256-CBC,auth SHA1,keysize 256,secret",
+	},
+	{
+		"--client --dev null --proto tcp-client --tls-crypt k",
+		{ .null_dev = true, .link_mtu = 1543, .tun_mtu = 1500, .keydir = RV_KEYDIR_BIDI,
+		  .cipher = "BF-CBC", .auth = "SHA1", .keysize = 128, .hide_cipher = true,
+		  .tls_role = "tls-client", .tcp = 2 },
+		"V4,dev-type null,link-mtu 1543,tun-mtu 1500,proto TCPv4_CLIENT,auth SHA1,"
+		"keysize 128,key-method 2,tls-client",
+		"V4,dev-type null,link-mtu 1543,tun-mtu 1500,proto TCPv4_SERVER,auth SHA1,"
+		"keysize 128,key-method 2,tls-server",
+	},
 	{
 		/* openvpn 2.6.14 --verb 7, side with key direction 1 */
 		"--dev tun --secret k 1 --cipher AES-256-CBC --auth SHA256 "
