@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs dependencies, builds, and runs the whole test suite:
-#   1. a -Werror build, its unit tests and the network-namespace tests
+#   1. a -Werror build, its unit tests and the network-namespace tests (two at a time)
 #      (roamvpn <-> roamvpn and roamvpn <-> Debian's openvpn 2.6);
 #   2. the unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer;
 #   3. each libFuzzer harness for FUZZ_SECONDS (default 30), one per core at a time.
@@ -34,7 +34,9 @@ autoreconf -fi >/dev/null
 step "build with -Werror, unit and network tests"
 mkdir -p build-check
 (cd build-check && "$top/configure" -q --enable-werror && make -j"$jobs" >/dev/null)
-if ! (cd build-check && make -j1 check); then
+# Two tests at a time: the namespace tests mostly wait (handshakes, pings,
+# timers); each has its own namespaces, addresses and work directory.
+if ! (cd build-check && make -j"$jobs" check); then
 	show_failures build-check
 	exit 1
 fi
