@@ -39,6 +39,7 @@ struct rv_tunconf {
 };
 
 struct rv_client;
+struct rv_server;
 
 /* What survives from one run to the next. */
 struct rv_carry {
@@ -62,6 +63,7 @@ struct rv_daemon {
 	struct rv_netconf *nc;
 	struct rv_peer peer;
 	struct rv_client *client;   /* TLS mode: the peer's sessions */
+	struct rv_server *server;   /* --mode server: the clients (peer unused) */
 	struct rv_pktpool rx, tx;
 	size_t headroom;            /* bytes kept in front of a device packet */
 	unsigned tx_queued, tx_done;/* tx slots waiting for the socket */

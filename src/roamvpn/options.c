@@ -21,6 +21,7 @@
 #include "err.h"
 #include "log.h"
 #include "optarg.h"
+#include "options_server.h"
 #include "options_tls.h"
 
 /* The two parts of the option table: this file's and options_tls.c's. */
@@ -31,12 +32,11 @@ static const struct rv_optdef *lookup(const char *name, size_t *index);
 /* Options OpenVPN has that roamvpn does not implement yet: named clearly
  * instead of "unknown". */
 static const char *const not_yet[] = {
-	"server", "mode", "tls-crypt-v2", "comp-lzo", "compress", "allow-compression",
-	"status", "management", "user", "group", "chroot", "mlock", "push",
-	"ifconfig-pool", "ifconfig-pool-persist", "client-config-dir", "client-to-client",
-	"duplicate-cn", "max-clients", "up", "down", "ifconfig-ipv6", "route-ipv6",
+	"tls-crypt-v2", "comp-lzo", "compress", "allow-compression",
+	"status", "management", "user", "group", "chroot", "mlock", "up", "down",
+	"ifconfig-ipv6", "route-ipv6",
 	"server-ipv6", "fragment", "http-proxy", "socks-proxy", "redirect-gateway",
-	"dhcp-option", "pull-filter", "auth-user-pass-verify", "client-connect",
+	"dhcp-option", "pull-filter",
 	"peer-fingerprint", "verify-hash", "remote-cert-ku", "remote-cert-eku",
 	NULL,
 };
@@ -525,18 +525,22 @@ static const size_t table_len = sizeof(table) / sizeof(table[0]);
 
 /* --- dispatch ---------------------------------------------------------------- */
 
-/* The whole table: this file's part, then options_tls.c's. Entry i's
- * location is locs[i]. */
+/* The whole table: this file's part, then options_tls.c's, then
+ * options_server.c's. Entry i's location is locs[i]. */
 static size_t
 table_size(void)
 {
-	return table_len + rv_options_tls_table_len;
+	return table_len + rv_options_tls_table_len + rv_options_server_table_len;
 }
 
 static const struct rv_optdef *
 entry(size_t i)
 {
-	return i < table_len ? &table[i] : &rv_options_tls_table[i - table_len];
+	if (i < table_len)
+		return &table[i];
+	if (i < table_len + rv_options_tls_table_len)
+		return &rv_options_tls_table[i - table_len];
+	return &rv_options_server_table[i - table_len - rv_options_tls_table_len];
 }
 
 static const struct rv_optdef *
@@ -652,6 +656,7 @@ rv_options_init(struct rv_options *o)
 	o->replay_window = 64;
 	o->replay_time = 15;
 	rv_options_tls_defaults(o);
+	rv_options_server_defaults(o);
 	return 0;
 }
 
@@ -693,6 +698,7 @@ rv_options_clear(struct rv_options *o)
 	free(o->remotes);
 	rv_optarg_src_clear(&o->secret);
 	rv_options_tls_clear(o);
+	rv_options_server_clear(o);
 	free(o->cipher);
 	free(o->auth);
 	free_list(o->ignore_unknown, o->nignore_unknown);

@@ -17,6 +17,7 @@
 #include "err.h"
 #include "keyfile.h"
 #include "log.h"
+#include "options_server.h"
 #include "wire.h"
 #include "wrap.h"
 
@@ -416,7 +417,8 @@ rv_options_check(struct rv_options *o, char err[static RV_OPT_ERRLEN])
 	    (r = default_port(o, &o->rport, err)) != 0)
 		return r;
 	if ((r = check_mode(o, err)) != 0 || (r = check_keepalive(o, err)) != 0 ||
-	    (r = check_dev(o, err)) != 0 || (r = check_ifconfig(o, err)) != 0)
+	    (r = check_dev(o, err)) != 0 || (r = rv_options_server_check(o, err)) != 0 ||
+	    (r = check_ifconfig(o, err)) != 0)
 		return r;
 	for (size_t i = 0; i < o->nroutes; i++)
 		if ((r = check_route(o, &o->routes[i], err)) != 0)
