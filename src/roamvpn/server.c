@@ -77,6 +77,7 @@ struct srvclient {
 	time_t since;
 	uint64_t bytes_out;
 	uint64_t last_push;                 /* monotonic ns, 0 = never */
+	bool push_pending;                  /* push unasked once our key method 2 is acked */
 	struct rv_timer linger;             /* AUTH_FAILED: remove a little later */
 };
 
@@ -403,8 +404,20 @@ establish(struct srvclient *c, struct rv_session *ss, struct rv_keystate *ks,
 		    inet_ntop(AF_INET, &c->vaddr, a, sizeof(a)));
 	rv_peer_keys_changed(&c->peer);
 	rv_timers_start(&c->peer);
-	if (rv_peer_info_proto(c->peer_info) & RV_IV_PROTO_REQUEST_PUSH)
-		send_push(c);
+	/* A client that takes an unasked push gets it once it has our key
+	 * method 2 message (as openvpn: after the key exchange is complete),
+	 * never in the same flight. */
+	c->push_pending = rv_peer_info_proto(c->peer_info) & RV_IV_PROTO_REQUEST_PUSH;
+}
+
+static void
+push_if_due(struct srvclient *c)
+{
+	if (!c->push_pending || c->dead || !c->negotiated ||
+	    !rv_session_current(c->session)->km_acked)
+		return;
+	c->push_pending = false;
+	send_push(c);
 }
 
 static void
@@ -435,6 +448,7 @@ cb_message(void *owner, struct rv_session *ss, const char *msg)
 	switch (rv_control_classify(msg, &arg)) {
 	case RV_CTL_PUSH_REQUEST:
 		rv_log(RV_LOG_NOTICE, "%s PUSH: Received control message: '%s'", who(c, w), msg);
+		c->push_pending = false;
 		if (c->negotiated)
 			send_push(c);
 		else if (!rv_timer_armed(&c->linger))
@@ -622,6 +636,7 @@ control(struct rv_server *s, struct rv_pkt *pkt, uint8_t first)
 			    RV_DROP_REPLAY : RV_DROP_UNKNOWN_SESSION, &pkt->addr, rv_strerror(r));
 		else if (!c->dead)
 			rv_timers_data_received(&c->peer);
+		push_if_due(c);
 		return;
 	}
 	if (op == RV_OP_HARD_RESET_CLIENT_V2 && rv_ctlpkt_key_id(first) == 0)
@@ -944,6 +959,7 @@ rv_server_print_stats(const struct rv_server *s)
 			drops[i] += c->peer.drops[i];
 	rv_log(RV_LOG_INFO, "clients connected,%u", s->nclients);
 	rv_log(RV_LOG_INFO, "clients admitted,%llu", (unsigned long long)s->admitted);
+	rv_log(RV_LOG_INFO, "pool addresses in use,%zu", s->has_pool ? rv_pool_used(&s->pool) : 0);
 	rv_log(RV_LOG_INFO, "resets answered,%llu", (unsigned long long)s->resets_answered);
 	rv_log(RV_LOG_INFO, "not IPv4 (ignored),%llu", (unsigned long long)s->not_ipv4);
 	for (int i = 0; i < RV_DROP__MAX; i++)
