@@ -6,6 +6,7 @@
  * device and the clients; see server.h.
  */
 #include "server.h"
+#include "server_int.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -32,86 +33,19 @@
 enum {
 	RESET_RATE_N = 100,             /* openvpn's --connect-freq-initial */
 	RESET_RATE_SECS = 10,
-	PUSH_DEDUP_SECS = 30,           /* answer PUSH_REQUEST at most so often */
-	AUTH_FAILED_LINGER = 2,         /* seconds to let AUTH_FAILED reach the client */
-	SCRATCH = 2048,
+	SCRATCH = RV_SRV_SCRATCH,
 	FWD_HEADROOM = 128,
 	NO_PEER_ID = 0xFFFFFF,
 };
-
-/* Drops that belong to no client (or to the admission). */
-#define SRV_DROPS(X) \
-	X(NO_CLIENT, "no-client")             /* data or control from an unknown address */ \
-	X(BAD_RESET, "bad-reset")             /* a reset that failed the wrap or framing */ \
-	X(BAD_COOKIE, "bad-cookie")           /* second packet without our cookie */ \
-	X(RATE, "connect-rate")               /* over --connect-freq or the reset limit */ \
-	X(FULL, "max-clients")                /* --max-clients reached */ \
-	X(SOURCE, "bad-source-address")       /* inner source is not the client's */ \
-	X(NO_ROUTE, "no-route")               /* device packet for no client */
-
-#define SRV_DROP_ENUM_(id, name) SD_##id,
-enum srv_drop { SRV_DROPS(SRV_DROP_ENUM_) SD__MAX };
-#undef SRV_DROP_ENUM_
 
 #define SRV_DROP_NAME_(id, name) [SD_##id] = name,
 static const char *const srv_drop_names[SD__MAX] = { SRV_DROPS(SRV_DROP_NAME_) };
 #undef SRV_DROP_NAME_
 
-struct srvclient {
-	struct rv_server *srv;
-	struct rv_peer peer;                /* data path */
-	struct rv_session *session;
-	struct rv_tnode by_addr, by_sid, by_vaddr;
-	struct srvclient *next, *prev;      /* clients, or the dead list */
-	uint32_t peer_id;
-	bool dead;
-	bool negotiated;                    /* keys made, address assigned */
-	bool has_pool;
-	size_t pool_idx;
-	bool has_vaddr;
-	struct in_addr vaddr, vpeer;        /* pushed ifconfig: address, peer or netmask */
-	struct rv_ncp ncp;
-	char cn[RV_SERVER_NAME_MAX];
-	char username[RV_SERVER_NAME_MAX];
-	char peer_info[1024];
-	time_t since;
-	uint64_t bytes_out;
-	uint64_t last_push;                 /* monotonic ns, 0 = never */
-	bool push_pending;                  /* push unasked once our key method 2 is acked */
-	struct rv_timer linger;             /* AUTH_FAILED: remove a little later */
-};
+static uint64_t now(const struct rv_server *s) { return rv_srv_now(s); }
 
-struct rv_server {
-	struct rv_daemon *d;
-	const struct rv_options *o;
-	struct rv_tls_ctx *tls;
-	struct rv_session_config cfg;
-	struct rv_wrap wrap;                /* stateless: resets and cookie checks */
-	struct rv_cookie cookie;
-	struct rv_rate reset_rate, connect_rate;
-	struct rv_table by_addr, by_sid, by_vaddr;
-	struct srvclient **by_id;           /* peer-id -> client */
-	uint32_t max_clients, next_id;
-	struct srvclient *clients, *last;   /* in connection order */
-	unsigned nclients;
-	struct srvclient *dead;             /* freed by reap_timer */
-	struct rv_timer reap_timer;
-	struct rv_pool pool;
-	bool has_pool;
-	bool subnet;                        /* topology subnet (ifconfig carries a netmask) */
-	char occ_local[RV_WIRE_OCC_STRING_MAX], occ_remote[RV_WIRE_OCC_STRING_MAX];
-	struct rv_pktpool fwd;              /* client-to-client */
-	uint8_t scratch[SCRATCH];
-	uint64_t drops[SD__MAX];
-	uint64_t gone_drops[RV_DROP__MAX];  /* of clients that left */
-	uint64_t admitted, resets_answered;
-	uint64_t not_ipv4;                  /* IPv6 etc.: no IPv6 in the tunnel yet */
-	struct rv_ratelimit rl;
-	struct rv_timer persist_timer;
-};
-
-static uint64_t
-now(const struct rv_server *s)
+uint64_t
+rv_srv_now(const struct rv_server *s)
 {
 	return rv_event_now(s->d->ev);
 }
@@ -123,7 +57,7 @@ now_sec(const struct rv_server *s)
 }
 
 static void
-drop(struct rv_server *s, enum srv_drop why, const struct rv_sockaddr *from, const char *detail)
+drop(struct rv_server *s, enum rv_srv_drop why, const struct rv_sockaddr *from, const char *detail)
 {
 	char a[RV_ADDRSTRLEN];
 
@@ -133,9 +67,8 @@ drop(struct rv_server *s, enum srv_drop why, const struct rv_sockaddr *from, con
 	    srv_drop_names[why], detail != NULL ? ": " : "", detail != NULL ? detail : "");
 }
 
-/* "cn/1.2.3.4:5" for logs. */
-static const char *
-who(const struct srvclient *c, char buf[static RV_SERVER_NAME_MAX + RV_ADDRSTRLEN])
+const char *
+rv_srv_who(const struct rv_srvclient *c, char buf[static RV_SRV_WHO_MAX])
 {
 	char a[RV_ADDRSTRLEN];
 
@@ -152,7 +85,7 @@ reap(void *arg)
 	struct rv_server *s = arg;
 
 	while (s->dead != NULL) {
-		struct srvclient *c = s->dead;
+		struct rv_srvclient *c = s->dead;
 
 		s->dead = c->next;
 		rv_timer_disarm(s->d->ev, &c->linger);
@@ -160,16 +93,20 @@ reap(void *arg)
 		for (int i = 0; i < RV_DROP__MAX; i++)
 			s->gone_drops[i] += c->peer.drops[i];
 		rv_peer_clear(&c->peer);
+		rv_ccd_clear(&c->ccd);
+		free(c->iroute_nodes);
 		free(c);
 	}
 }
 
 static void
-unlink_client(struct rv_server *s, struct srvclient *c)
+unlink_client(struct rv_server *s, struct rv_srvclient *c)
 {
 	rv_table_remove(&s->by_addr, &c->by_addr);
 	rv_table_remove(&s->by_sid, &c->by_sid);
 	rv_table_remove(&s->by_vaddr, &c->by_vaddr);
+	for (size_t i = 0; c->iroute_nodes != NULL && i < c->ccd.niroutes; i++)
+		rv_table_remove(&s->by_iroute, &c->iroute_nodes[i].node);
 	if (c->peer_id < s->max_clients && s->by_id[c->peer_id] == c)
 		s->by_id[c->peer_id] = NULL;
 	if (c->prev != NULL)
@@ -183,19 +120,18 @@ unlink_client(struct rv_server *s, struct srvclient *c)
 	s->nclients--;
 }
 
-/* Takes c out of every table and frees its address now; the memory goes at
- * the next reap (c may be inside its own session's callback). */
-static void
-kill_client(struct srvclient *c, const char *why)
+void
+rv_srv_kill(struct rv_srvclient *c, const char *why)
 {
 	struct rv_server *s = c->srv;
-	char w[RV_SERVER_NAME_MAX + RV_ADDRSTRLEN];
+	char w[RV_SRV_WHO_MAX];
 
 	if (c->dead)
 		return;
 	c->dead = true;
-	rv_log(RV_LOG_INFO, "%s client removed: %s", who(c, w), why);
+	rv_log(RV_LOG_INFO, "%s client removed: %s", rv_srv_who(c, w), why);
 	unlink_client(s, c);
+	rv_srvclient_disconnected(c);
 	if (c->has_pool)
 		rv_pool_release(&s->pool, c->pool_idx);
 	c->has_pool = false;
@@ -208,279 +144,35 @@ kill_client(struct srvclient *c, const char *why)
 	rv_timer_arm(s->d->ev, &s->reap_timer, now(s));
 }
 
-static void
-on_linger(void *arg)
+/* The key of an iroute: network and prefix length. */
+static size_t
+iroute_key(struct in_addr net, unsigned bits, uint8_t key[static 5])
 {
-	kill_client(arg, "authentication failed");
+	memcpy(key, &net, 4);
+	key[4] = (uint8_t)bits;
+	return 5;
 }
 
-/* --- the data path's view of a client (struct rv_peer_owner) -------------- */
-
-static struct rv_keystate *
-own_recv_key(void *ctx, uint8_t key_id)
-{
-	struct srvclient *c = ctx;
-
-	return rv_session_recv_key(c->session, key_id);
-}
-
-static struct rv_keystate *
-own_send_key(void *ctx)
-{
-	struct srvclient *c = ctx;
-
-	return c->negotiated ? rv_session_send_key(c->session) : NULL;
-}
-
-static bool
-own_data_v2(void *ctx, uint32_t *peer_id)
-{
-	struct srvclient *c = ctx;
-
-	*peer_id = c->peer_id;
-	return c->ncp.data_v2;
-}
-
-static void
-own_renegotiate(void *ctx, const char *why)
-{
-	struct srvclient *c = ctx;
-
-	rv_session_renegotiate(c->session, why);
-}
-
-static void
-own_control(void *ctx, struct rv_pkt *pkt)
-{
-	struct srvclient *c = ctx;
-
-	/* The server hands control packets to sessions itself; this only
-	 * happens for a packet the dispatcher routed as data. */
-	rv_peer_drop(&c->peer, RV_DROP_MALFORMED, &pkt->addr, "control packet on the data path");
-}
-
-static void
-own_expired(void *ctx, const char *why)
-{
-	kill_client(ctx, why);
-}
-
-static const struct rv_peer_owner peer_owner = {
-	.recv_key = own_recv_key,
-	.send_key = own_send_key,
-	.data_v2 = own_data_v2,
-	.renegotiate = own_renegotiate,
-	.control = own_control,
-	.expired = own_expired,
-};
-
-/* --- session callbacks ------------------------------------------------------ */
-
-static void
-cb_send(void *owner, struct rv_session *ss, const struct rv_buf *pkt)
-{
-	struct srvclient *c = owner;
-
-	(void)ss;
-	if (rv_link_send_buf(&c->srv->d->link, pkt, &c->peer.remote) != 0)
-		rv_peer_drop(&c->peer, RV_DROP_LINK_SEND, &c->peer.remote, "control packet");
-}
-
-static void
-cb_fill_km2(void *owner, struct rv_session *ss, struct rv_km2 *km)
-{
-	struct srvclient *c = owner;
-
-	(void)ss;
-	/* A server sends its options string and nothing else (wire facts 4.1). */
-	snprintf(km->options, sizeof(km->options), "%s", c->srv->occ_local);
-}
-
-static void
-send_push(struct srvclient *c)
+void
+rv_srv_learn(struct rv_srvclient *c)
 {
 	struct rv_server *s = c->srv;
-	char msgs[RV_SRVPUSH_MSGS_MAX][RV_SRVPUSH_MSG_MAX];
-	struct rv_srvpush in = {
-		.o = s->o, .peer_info = c->peer_info, .ncp = &c->ncp,
-		.has_ifconfig = c->has_vaddr, .local = c->vaddr, .remote = c->vpeer,
-	};
-	size_t n = rv_srvpush_build(&in, msgs, RV_SRVPUSH_MSGS_MAX);
+	uint8_t key[5];
 
-	if (c->last_push != 0 && now(s) - c->last_push < rv_sec(PUSH_DEDUP_SECS))
-		return;
-	if (n == 0) {
-		rv_log(RV_LOG_ERR, "the options to push do not fit %d messages",
-		    RV_SRVPUSH_MSGS_MAX);
-		return;
-	}
-	c->last_push = now(s);
-	for (size_t i = 0; i < n; i++) {
-		rv_log(RV_LOG_NOTICE, "SENT CONTROL [%s]: '%s'", c->cn, msgs[i]);
-		rv_session_send_text(c->session, msgs[i]);
-	}
-}
-
-/* Refuses a client: AUTH_FAILED, then it goes in a moment. */
-static void
-auth_failed(struct srvclient *c, const char *why)
-{
-	char w[RV_SERVER_NAME_MAX + RV_ADDRSTRLEN];
-
-	rv_log(RV_LOG_WARN, "%s TLS Auth Error: %s", who(c, w), why);
-	rv_session_send_text(c->session, "AUTH_FAILED");
-	rv_timer_arm(c->srv->d->ev, &c->linger, now(c->srv) + rv_sec(AUTH_FAILED_LINGER));
-}
-
-/* Without --duplicate-cn a new connection replaces the old ones of its CN. */
-static void
-drop_duplicates(struct srvclient *c)
-{
-	struct rv_server *s = c->srv;
-
-	if (s->o->srv.duplicate_cn || c->cn[0] == '\0')
-		return;
-	for (struct srvclient *o = s->clients, *next; o != NULL; o = next) {
-		next = o->next;
-		if (o != c && strcmp(o->cn, c->cn) == 0)
-			kill_client(o, "a new connection uses the same common name");
-	}
-}
-
-/* The client's virtual address from the pool. */
-static int
-assign_address(struct srvclient *c)
-{
-	struct rv_server *s = c->srv;
-	const struct rv_options *o = s->o;
-
-	if (!s->has_pool)
-		return 0;
-	if (rv_pool_acquire(&s->pool, c->cn, !o->srv.duplicate_cn, &c->pool_idx) != 0)
-		return RV_ERR_LIMIT;
-	c->has_pool = true;
-	c->has_vaddr = true;
-	c->vaddr = rv_pool_addr(&s->pool, c->pool_idx);
-	if (s->subnet)
-		c->vpeer = o->srv.pool_netmask.s_addr != 0 ? o->srv.pool_netmask : o->ifc_remote;
-	else if (o->topology == RV_TOPO_P2P)
-		c->vpeer = o->ifc_local;
-	else
-		c->vpeer = rv_pool_peer(&s->pool, c->pool_idx);
-	return 0;
-}
-
-/* The first key exchange is done: who is it, what do we agree, where does
- * it live. */
-static void
-establish(struct srvclient *c, struct rv_session *ss, struct rv_keystate *ks,
-    const struct rv_km2 *remote)
-{
-	struct rv_server *s = c->srv;
-	const struct rv_options *o = s->o;
-	char err[RV_NCP_ERRLEN], w[RV_SERVER_NAME_MAX + RV_ADDRSTRLEN], a[INET_ADDRSTRLEN];
-
-	rv_tls_peer_common_name(ks->tls, c->cn, sizeof(c->cn));
-	snprintf(c->username, sizeof(c->username), "%s", remote->username);
-	snprintf(c->peer_info, sizeof(c->peer_info), "%s", remote->peer_info);
-	if (o->srv.username_as_common_name && c->username[0] != '\0')
-		snprintf(c->cn, sizeof(c->cn), "%s", c->username);
-	if (rv_srvpush_ncp(o, remote->peer_info, remote->options, &c->ncp, err) != 0)
-		return auth_failed(c, err);
-	c->ncp.peer_id = c->peer_id;
-	drop_duplicates(c);
-	if (assign_address(c) != 0)
-		return auth_failed(c, "the address pool is exhausted");
-	if (rv_session_install_keys(ss, ks, c->ncp.cipher, o->auth, c->ncp.ekm) != 0 ||
-	    (c->ncp.dyn_tls_crypt && rv_session_enable_dyn_tls_crypt(ss) != 0))
-		return kill_client(c, "cannot make data channel keys");
-	c->negotiated = true;
 	if (c->has_vaddr)
 		rv_table_insert(&s->by_vaddr, &c->by_vaddr, &c->vaddr, sizeof(c->vaddr));
-	rv_log(RV_LOG_INFO, "%s Peer Connection Initiated, peer-id %u, cipher %s%s", who(c, w),
-	    c->peer_id, c->ncp.cipher, c->ncp.ekm ? ", keys from the TLS exporter" : "");
-	if (c->has_vaddr)
-		rv_log(RV_LOG_INFO, "%s MULTI: Learn: %s", who(c, w),
-		    inet_ntop(AF_INET, &c->vaddr, a, sizeof(a)));
-	rv_peer_keys_changed(&c->peer);
-	rv_timers_start(&c->peer);
-	/* A client that takes an unasked push gets it once it has our key
-	 * method 2 message (as openvpn: after the key exchange is complete),
-	 * never in the same flight. */
-	c->push_pending = rv_peer_info_proto(c->peer_info) & RV_IV_PROTO_REQUEST_PUSH;
-}
-
-static void
-push_if_due(struct srvclient *c)
-{
-	if (!c->push_pending || c->dead || !c->negotiated ||
-	    !rv_session_current(c->session)->km_acked)
+	if (c->ccd.niroutes == 0 ||
+	    (c->iroute_nodes = calloc(c->ccd.niroutes, sizeof(*c->iroute_nodes))) == NULL)
 		return;
-	c->push_pending = false;
-	send_push(c);
-}
+	for (size_t i = 0; i < c->ccd.niroutes; i++) {
+		const struct rv_ccd_iroute *ir = &c->ccd.iroutes[i];
 
-static void
-cb_active(void *owner, struct rv_session *ss, struct rv_keystate *ks,
-    const struct rv_km2 *remote)
-{
-	struct srvclient *c = owner;
-
-	if (c->dead)
-		return;
-	if (ks->key_id == 0 && !c->negotiated)
-		return establish(c, ss, ks, remote);
-	if (c->negotiated &&
-	    rv_session_install_keys(ss, ks, c->ncp.cipher, c->srv->o->auth, c->ncp.ekm) != 0)
-		kill_client(c, "cannot make data channel keys");
-}
-
-static void
-cb_message(void *owner, struct rv_session *ss, const char *msg)
-{
-	struct srvclient *c = owner;
-	const char *arg;
-	char w[RV_SERVER_NAME_MAX + RV_ADDRSTRLEN];
-
-	(void)ss;
-	if (c->dead)
-		return;
-	switch (rv_control_classify(msg, &arg)) {
-	case RV_CTL_PUSH_REQUEST:
-		rv_log(RV_LOG_NOTICE, "%s PUSH: Received control message: '%s'", who(c, w), msg);
-		c->push_pending = false;
-		if (c->negotiated)
-			send_push(c);
-		else if (!rv_timer_armed(&c->linger))
-			rv_session_send_text(c->session, "AUTH_FAILED");
-		return;
-	case RV_CTL_EXIT:
-		return kill_client(c, "the client exited (EXIT)");
-	default:
-		rv_log(RV_LOG_INFO, "%s unknown control message: '%s'", who(c, w), msg);
-		return;
+		c->iroute_nodes[i].c = c;
+		rv_table_insert(&s->by_iroute, &c->iroute_nodes[i].node, key,
+		    iroute_key(ir->net, ir->bits, key));
+		s->iroute_bits |= (uint64_t)1 << ir->bits;
 	}
 }
-
-static void
-cb_failed(void *owner, struct rv_session *ss, const char *why, bool auth)
-{
-	struct srvclient *c = owner;
-	char w[RV_SERVER_NAME_MAX + RV_ADDRSTRLEN];
-
-	(void)ss;
-	rv_log(RV_LOG_WARN, "%s TLS Error: %s%s", who(c, w), why,
-	    auth ? " (the client's certificate was refused)" : "");
-	kill_client(c, "TLS error");
-}
-
-static const struct rv_session_ops session_ops = {
-	.send = cb_send,
-	.fill_km2 = cb_fill_km2,
-	.active = cb_active,
-	.message = cb_message,
-	.failed = cb_failed,
-};
 
 /* --- admission ------------------------------------------------------------- */
 
@@ -501,26 +193,26 @@ free_peer_id(struct rv_server *s, uint32_t *id)
 
 /* A client whose second packet carried our cookie: the first state kept
  * for it. */
-static struct srvclient *
+static struct rv_srvclient *
 new_client(struct rv_server *s, const struct rv_sockaddr *from,
     const uint8_t cookie[static RV_WIRE_SID_LEN], const uint8_t csid[static RV_WIRE_SID_LEN])
 {
-	struct srvclient *c = calloc(1, sizeof(*c));
+	struct rv_srvclient *c = calloc(1, sizeof(*c));
 	uint8_t key[RV_TABLE_KEY_MAX];
 
 	if (c == NULL)
 		return NULL;
 	c->srv = s;
-	rv_timer_init(&c->linger, on_linger, c);
+	rv_timer_init(&c->linger, rv_srvclient_linger, c);
 	if (free_peer_id(s, &c->peer_id) != 0 || rv_peer_init(&c->peer, s->d, from, 1) != 0 ||
-	    rv_session_new_answered(&c->session, &s->cfg, &session_ops, c, s->d->ev, cookie, csid,
+	    rv_session_new_answered(&c->session, &s->cfg, &rv_srvclient_session_ops, c, s->d->ev, cookie, csid,
 	    s->wrap.send_time) != 0) {
 		if (c->peer.d != NULL)
 			rv_peer_clear(&c->peer);
 		free(c);
 		return NULL;
 	}
-	c->peer.owner = &peer_owner;
+	c->peer.owner = &rv_srvclient_peer_owner;
 	c->peer.owner_ctx = c;
 	c->since = rv_clock_wall();
 	s->by_id[c->peer_id] = c;
@@ -572,12 +264,12 @@ answer_reset(struct rv_server *s, struct rv_pkt *pkt)
 /* A CONTROL_V1/ACK_V1 of key id 0 from an address without a client: the
  * second packet of a handshake if it echoes our cookie. */
 static void
-check_cookie(struct rv_server *s, struct rv_pkt *pkt, struct srvclient *old)
+check_cookie(struct rv_server *s, struct rv_pkt *pkt, struct rv_srvclient *old)
 {
 	uint8_t first, csid[RV_WIRE_SID_LEN];
 	struct rv_ctlpkt h;
 	struct rv_buf copy;
-	struct srvclient *c;
+	struct rv_srvclient *c;
 	int r;
 
 	/* Check a copy: tls-crypt decrypts in place, and the session must see
@@ -592,40 +284,71 @@ check_cookie(struct rv_server *s, struct rv_pkt *pkt, struct srvclient *old)
 	if (!rv_rate_allow(&s->connect_rate, now(s)))
 		return drop(s, SD_RATE, &pkt->addr, "--connect-freq");
 	if (old != NULL)
-		kill_client(old, "the client started a new session");
+		rv_srv_kill(old, "the client started a new session");
 	if (s->nclients >= s->max_clients)
 		return drop(s, SD_FULL, &pkt->addr, NULL);
 	if ((c = new_client(s, &pkt->addr, h.ack_sid, csid)) == NULL)
 		return drop(s, SD_FULL, &pkt->addr, "out of memory or peer-ids");
 	if ((r = rv_session_receive(c->session, &pkt->buf)) != 0) {
 		rv_peer_drop(&c->peer, RV_DROP_MALFORMED, &pkt->addr, rv_strerror(r));
-		kill_client(c, "its first packet was refused");
+		rv_srv_kill(c, "its first packet was refused");
 	}
 }
 
 /* --- receiving -------------------------------------------------------------- */
 
-static struct srvclient *
+static struct rv_srvclient *
 by_addr(struct rv_server *s, const struct rv_sockaddr *a)
 {
 	uint8_t key[RV_TABLE_KEY_MAX];
 	struct rv_tnode *n = rv_table_find(&s->by_addr, key, rv_table_addr_key(a, key));
 
-	return n != NULL ? rv_container_of(n, struct srvclient, by_addr) : NULL;
+	return n != NULL ? rv_container_of(n, struct rv_srvclient, by_addr) : NULL;
 }
 
-static struct srvclient *
+/* The client a tunnel address belongs to: its virtual address, else the
+ * longest of the iroutes that holds it (one lookup per prefix length in
+ * use). */
+static struct rv_srvclient *
 by_vaddr(struct rv_server *s, struct in_addr a)
 {
 	struct rv_tnode *n = rv_table_find(&s->by_vaddr, &a, sizeof(a));
+	uint8_t key[5];
 
-	return n != NULL ? rv_container_of(n, struct srvclient, by_vaddr) : NULL;
+	if (n != NULL)
+		return rv_container_of(n, struct rv_srvclient, by_vaddr);
+	for (int bits = 32; bits >= 0 && s->iroute_bits != 0; bits--) {
+		struct in_addr net = { a.s_addr & htonl(bits == 0 ? 0 : ~0u << (32 - bits)) };
+
+		if (!(s->iroute_bits & ((uint64_t)1 << bits)))
+			continue;
+		if ((n = rv_table_find(&s->by_iroute, key, iroute_key(net, (unsigned)bits,
+		    key))) != NULL)
+			return rv_container_of(n, struct rv_srv_iroute, node)->c;
+	}
+	return NULL;
+}
+
+/* True if a is c's virtual address or inside one of its iroutes. */
+static bool
+source_ok(const struct rv_srvclient *c, struct in_addr a)
+{
+	if (c->has_vaddr && a.s_addr == c->vaddr.s_addr)
+		return true;
+	for (size_t i = 0; i < c->ccd.niroutes; i++) {
+		unsigned bits = c->ccd.iroutes[i].bits;
+		uint32_t m = bits == 0 ? 0 : htonl(~0u << (32 - bits));
+
+		if ((a.s_addr & m) == c->ccd.iroutes[i].net.s_addr)
+			return true;
+	}
+	return false;
 }
 
 static void
 control(struct rv_server *s, struct rv_pkt *pkt, uint8_t first)
 {
-	struct srvclient *c = by_addr(s, &pkt->addr);
+	struct rv_srvclient *c = by_addr(s, &pkt->addr);
 	uint8_t f, sid[RV_WIRE_SID_LEN], op = rv_ctlpkt_opcode(first);
 	int r;
 
@@ -636,7 +359,7 @@ control(struct rv_server *s, struct rv_pkt *pkt, uint8_t first)
 			    RV_DROP_REPLAY : RV_DROP_UNKNOWN_SESSION, &pkt->addr, rv_strerror(r));
 		else if (!c->dead)
 			rv_timers_data_received(&c->peer);
-		push_if_due(c);
+		rv_srvclient_push_if_due(c);
 		return;
 	}
 	if (op == RV_OP_HARD_RESET_CLIENT_V2 && rv_ctlpkt_key_id(first) == 0)
@@ -664,7 +387,7 @@ inner_addr(const struct rv_buf *b, bool src, struct in_addr *out)
 
 /* --client-to-client: seals a copy of the packet for the other client. */
 static void
-forward(struct rv_server *s, struct srvclient *to, const struct rv_buf *in)
+forward(struct rv_server *s, struct rv_srvclient *to, const struct rv_buf *in)
 {
 	struct rv_pkt *f = &s->fwd.pkts[0];
 
@@ -680,17 +403,16 @@ forward(struct rv_server *s, struct srvclient *to, const struct rv_buf *in)
 /* A packet from client c for the device (or, with --client-to-client, for
  * another client). */
 static enum rv_rx
-route_in(struct rv_server *s, struct srvclient *c, struct rv_pkt *pkt)
+route_in(struct rv_server *s, struct rv_srvclient *c, struct rv_pkt *pkt)
 {
 	struct in_addr src, dst;
-	struct srvclient *to;
+	struct rv_srvclient *to;
 
 	if (!is_ipv4(&pkt->buf)) {
 		s->not_ipv4++;
 		return RV_RX_CONSUMED;
 	}
-	if (!inner_addr(&pkt->buf, true, &src) || !c->has_vaddr ||
-	    src.s_addr != c->vaddr.s_addr) {
+	if (!inner_addr(&pkt->buf, true, &src) || !source_ok(c, src)) {
 		drop(s, SD_SOURCE, &pkt->addr, "not the client's virtual address");
 		return RV_RX_DROP;
 	}
@@ -705,7 +427,7 @@ route_in(struct rv_server *s, struct srvclient *c, struct rv_pkt *pkt)
 enum rv_rx
 rv_server_receive(struct rv_server *s, struct rv_pkt *pkt)
 {
-	struct srvclient *c = NULL;
+	struct rv_srvclient *c = NULL;
 	uint8_t first, op;
 	uint32_t hdr;
 	enum rv_rx rx;
@@ -740,7 +462,7 @@ int
 rv_server_seal(struct rv_server *s, struct rv_pkt *pkt)
 {
 	struct in_addr dst;
-	struct srvclient *c;
+	struct rv_srvclient *c;
 	size_t len = rv_buf_len(&pkt->buf);
 	int r;
 
@@ -875,6 +597,7 @@ setup(struct rv_server *s)
 	    (r = rv_table_init(&s->by_addr, expect)) != 0 ||
 	    (r = rv_table_init(&s->by_sid, expect)) != 0 ||
 	    (r = rv_table_init(&s->by_vaddr, expect)) != 0 ||
+	    (r = rv_table_init(&s->by_iroute, 16)) != 0 ||
 	    (r = rv_pktpool_init(&s->fwd, 1, SCRATCH + FWD_HEADROOM)) != 0)
 		return r;
 	if ((s->by_id = calloc(s->max_clients, sizeof(*s->by_id))) == NULL)
@@ -915,7 +638,7 @@ rv_server_free(struct rv_server *s)
 	if (s == NULL)
 		return;
 	while (s->clients != NULL)
-		kill_client(s->clients, "the server is stopping");
+		rv_srv_kill(s->clients, "the server is stopping");
 	reap(s);
 	rv_timer_disarm(s->d->ev, &s->reap_timer);
 	if (s->has_pool && s->o->srv.pool_persist != NULL) {
@@ -927,6 +650,7 @@ rv_server_free(struct rv_server *s)
 	rv_table_clear(&s->by_addr);
 	rv_table_clear(&s->by_sid);
 	rv_table_clear(&s->by_vaddr);
+	rv_table_clear(&s->by_iroute);
 	rv_pktpool_clear(&s->fwd);
 	rv_cookie_clear(&s->cookie);
 	rv_wrap_clear(&s->wrap);
@@ -941,7 +665,7 @@ rv_server_exit_notify(struct rv_server *s)
 {
 	unsigned n = 0;
 
-	for (struct srvclient *c = s->clients; c != NULL; c = c->next)
+	for (struct rv_srvclient *c = s->clients; c != NULL; c = c->next)
 		if (rv_session_send_text(c->session, "RESTART") == 0)
 			n++;
 	rv_log(RV_LOG_INFO, "told %u client%s to reconnect (RESTART)", n, n == 1 ? "" : "s");
@@ -954,7 +678,7 @@ rv_server_print_stats(const struct rv_server *s)
 	uint64_t drops[RV_DROP__MAX];
 
 	memcpy(drops, s->gone_drops, sizeof(drops));
-	for (const struct srvclient *c = s->clients; c != NULL; c = c->next)
+	for (const struct rv_srvclient *c = s->clients; c != NULL; c = c->next)
 		for (int i = 0; i < RV_DROP__MAX; i++)
 			drops[i] += c->peer.drops[i];
 	rv_log(RV_LOG_INFO, "clients connected,%u", s->nclients);
@@ -971,7 +695,7 @@ rv_server_print_stats(const struct rv_server *s)
 }
 
 static void
-info(const struct srvclient *c, struct rv_server_client_info *ci)
+info(const struct rv_srvclient *c, struct rv_server_client_info *ci)
 {
 	memset(ci, 0, sizeof(*ci));
 	snprintf(ci->common_name, sizeof(ci->common_name), "%s", c->cn[0] ? c->cn : "UNDEF");
@@ -992,7 +716,7 @@ rv_server_foreach_client(struct rv_server *s, rv_server_client_fn *fn, void *arg
 {
 	struct rv_server_client_info ci;
 
-	for (const struct srvclient *c = s->clients; c != NULL; c = c->next) {
+	for (const struct rv_srvclient *c = s->clients; c != NULL; c = c->next) {
 		info(c, &ci);
 		fn(arg, &ci);
 	}
@@ -1004,14 +728,14 @@ rv_server_kill(struct rv_server *s, const char *name, const struct rv_sockaddr *
 {
 	unsigned n = 0;
 
-	for (struct srvclient *c = s->clients, *next; c != NULL; c = next) {
+	for (struct rv_srvclient *c = s->clients, *next; c != NULL; c = next) {
 		next = c->next;
 		if (addr != NULL ? !rv_addr_equal(&c->peer.remote, addr) :
 		    name == NULL || strcmp(c->cn, name) != 0)
 			continue;
 		if (restart)
 			rv_session_send_text(c->session, "RESTART");
-		kill_client(c, "killed by the operator");
+		rv_srv_kill(c, "killed by the operator");
 		n++;
 	}
 	return n;
