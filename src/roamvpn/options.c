@@ -438,8 +438,6 @@ static const struct rv_optdef table[] = {
 	  "Warn about, instead of refusing, these options if unknown." },
 	{ "setenv", "NAME VALUE", 1, 15, 0, opt_setenv,
 	  "\"setenv opt OPTION ...\" applies OPTION only if roamvpn knows it." },
-	{ "script-security", "LEVEL", 1, 2, 0, rv_optarg_ignore,
-	  "Accepted; roamvpn runs no scripts yet." },
 	{ "genkey", "[TYPE] [FILE]", 0, 2, 0, opt_genkey,
 	  "Write a new static key (TYPE secret, tls-auth or tls-crypt) to FILE or stdout." },
 	/* device */
