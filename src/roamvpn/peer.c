@@ -338,6 +338,7 @@ open_tls(struct rv_peer *p, struct rv_pkt *pkt)
 	struct rv_pid pid = { 0, 0 };
 	struct rv_keystate *ks;
 	uint8_t first, op;
+	bool floats;
 	int r;
 
 	if (rv_buf_peek_u8(&pkt->buf, 0, &first) != 0) {
@@ -349,7 +350,10 @@ open_tls(struct rv_peer *p, struct rv_pkt *pkt)
 		p->owner->control(p->owner_ctx, pkt);
 		return RV_RX_CONSUMED;
 	}
-	if (!rv_addr_is_set(&p->remote) || !rv_addr_equal(&p->remote, &pkt->addr)) {
+	/* A server's client may move by peer-id (wire facts 11): P_DATA_V2
+	 * from anywhere, the address follows once the packet is verified. */
+	floats = p->float_by_peer_id && op == RV_OP_DATA_V2;
+	if (!rv_addr_is_set(&p->remote) || (!floats && !rv_addr_equal(&p->remote, &pkt->addr))) {
 		rv_peer_drop(p, RV_DROP_SOURCE, &pkt->addr, "data from outside the TLS session");
 		return RV_RX_DROP;
 	}
@@ -363,6 +367,8 @@ open_tls(struct rv_peer *p, struct rv_pkt *pkt)
 	}
 	if (!replay_ok(p, &ks->replay, &pid, pkt))
 		return RV_RX_DROP;
+	if (floats)
+		rv_peer_set_remote(p, &pkt->addr);
 	ks->bytes += rv_buf_len(&pkt->buf);
 	ks->packets++;
 	return RV_RX_DELIVER;

@@ -49,6 +49,7 @@ struct rv_peer {
 	struct rv_sockaddr allowed[RV_ADDR_RESOLVE_MAX];  /* addresses of --remote */
 	size_t nallowed;
 	bool float_ok;                        /* --float */
+	bool float_by_peer_id;                /* a server's client: P_DATA_V2 may move it */
 	bool connected;                       /* an authenticated packet has arrived */
 	bool encrypted;                       /* static key configured */
 	bool tls;                             /* TLS mode: keys held by owner */

@@ -213,6 +213,8 @@ new_client(struct rv_server *s, const struct rv_sockaddr *from,
 		return NULL;
 	}
 	c->peer.owner = &rv_srvclient_peer_owner;
+	c->peer.float_ok = true;
+	c->peer.float_by_peer_id = true;
 	c->peer.owner_ctx = c;
 	c->since = rv_clock_wall();
 	s->by_id[c->peer_id] = c;
@@ -424,10 +426,26 @@ route_in(struct rv_server *s, struct rv_srvclient *c, struct rv_pkt *pkt)
 	return RV_RX_DELIVER;
 }
 
+/* c's verified P_DATA_V2 came from a new address and moved it there: the
+ * address table follows; a client the new address belonged to is stale
+ * (its address was taken over) and goes. */
+static void
+floated(struct rv_server *s, struct rv_srvclient *c)
+{
+	struct rv_srvclient *other = by_addr(s, &c->peer.remote);
+	uint8_t key[RV_TABLE_KEY_MAX];
+
+	if (other != NULL && other != c)
+		rv_srv_kill(other, "another client moved to its address");
+	rv_table_remove(&s->by_addr, &c->by_addr);
+	rv_table_insert(&s->by_addr, &c->by_addr, key, rv_table_addr_key(&c->peer.remote, key));
+}
+
 enum rv_rx
 rv_server_receive(struct rv_server *s, struct rv_pkt *pkt)
 {
 	struct rv_srvclient *c = NULL;
+	struct rv_sockaddr before;
 	uint8_t first, op;
 	uint32_t hdr;
 	enum rv_rx rx;
@@ -454,7 +472,10 @@ rv_server_receive(struct rv_server *s, struct rv_pkt *pkt)
 		drop(s, SD_NO_CLIENT, &pkt->addr, "data packet of no client");
 		return RV_RX_DROP;
 	}
+	before = c->peer.remote;
 	rx = rv_peer_receive(&c->peer, pkt);
+	if (!rv_addr_equal(&before, &c->peer.remote))
+		floated(s, c);
 	return rx == RV_RX_DELIVER ? route_in(s, c, pkt) : rx;
 }
 
