@@ -16,6 +16,9 @@
 #    the same PUSH_REPLY from both, get the same address, pass pings both
 #    ways (1400 bytes too) and a short iperf3 each way, and roamvpn must
 #    drop nothing.
+# 3. Renegotiation: the server starts it (--reneg-sec 6) with an openvpn
+#    client; a roamvpn client starts it (its --reneg-sec 5); key id 1 comes
+#    up on the server and traffic passes before and after.
 
 # Under sh (SH_LOG_COMPILER may be /bin/sh), start again under bash.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
@@ -121,3 +124,28 @@ run_section "topology net30, tls-auth, CHACHA20-POLY1305" variant net30 tls-auth
 	CHACHA20-POLY1305 "$SRV_NET.6"
 run_section "topology subnet, tls-crypt, AES-256-GCM" variant subnet tls-crypt AES-256-GCM \
 	"$SRV_NET.2"
+
+# reneg CLIENT_IMPL WHO: WHO (server or client) has --reneg-sec 6/5.
+reneg() {
+	local impl=$1 who=$2
+	local -a sargs cargs sx=() cx=()
+	if [[ $who == server ]]; then sx=(--reneg-sec 6); else cx=(--reneg-sec 5); fi
+	mapfile -t sargs < <(ovpn_server_args --verb 4 "${sx[@]}")
+	mapfile -t cargs < <(tls_client_args "$impl" "${cx[@]}")
+	vpn_up server 1 rv "${sargs[@]}"
+	vpn_start client 2 "$impl" "${cargs[@]}"
+	vpn_wait_init client
+	ping_ok 2 "$SRV_NET.1"
+	wait_log server "Data Channel: cipher 'AES-256-GCM', key id 1" 15
+	if [[ $who == server ]]; then assert_log server 'renegotiating keys: key id 0 -> 1'; fi
+	ping_ok 2 "$SRV_NET.1"
+	ping_ok 1 "$SRV_NET.2"
+	sleep 1
+	ping_ok 2 "$SRV_NET.1"
+	assert_no_drops server
+	vpn_stop client
+	vpn_stop server
+}
+
+run_section "renegotiation started by the server, openvpn client" reneg ovpn server
+run_section "renegotiation started by a roamvpn client" reneg rv client
