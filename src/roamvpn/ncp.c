@@ -130,7 +130,8 @@ rv_ncp_options_string(const struct rv_options *o, const struct rv_crypto *sc,
 		.tun_mtu = o->tun_mtu,
 		/* openvpn counts its 32-byte tap allowance in the link MTU. */
 		.link_mtu = o->tun_mtu + over + (o->dev_type == RV_DEV_TAP ? 32 : 0),
-		.ifconfig = o->has_ifconfig && !o->pull,
+		/* openvpn's "p2p without pull": not a client, not a server */
+		.ifconfig = o->has_ifconfig && !o->pull && !o->srv.mode_server,
 		.ifconfig_subnet = o->ifconfig_is_mask,
 		.ifconfig_local = o->ifconfig_is_mask ? net : o->ifconfig_local,
 		.ifconfig_remote = o->ifconfig_remote,
@@ -141,7 +142,8 @@ rv_ncp_options_string(const struct rv_options *o, const struct rv_crypto *sc,
 		.keysize = keybits,
 		.no_replay = o->no_replay,
 		.secret = sc != NULL,
-		.hide_cipher = o->pull && !rv_ncp_listed(o->data_ciphers, o->cipher),
+		.hide_cipher = (o->pull || o->srv.mode_server) &&
+		    !rv_ncp_listed(o->data_ciphers, o->cipher),
 		.tls_auth = tls && o->tls_wrap == RV_WRAP_AUTH,
 		.tls_role = !tls ? NULL : o->tls_server ? "tls-server" : "tls-client",
 	};

@@ -450,8 +450,9 @@ rv_options_server_check(struct rv_options *o, char err[static RV_OPT_ERRLEN])
 	}
 	if (!o->tls_server)
 		return bad(o, err, "mode", "--mode server needs --tls-server");
-	if (o->dev_type != RV_DEV_TUN && o->dev_type != RV_DEV_TAP)
-		return bad(o, err, "mode", "--mode server needs --dev tun or --dev tap");
+	if (o->dev_type != RV_DEV_TUN)
+		return bad(o, err, given(o, "server") ? "server" : "mode", "a server needs --dev tun "
+		    "(roamvpn does not serve on tap yet)");
 	if ((r = check_pool(o, err)) != 0 || (r = expand_keepalive(o, err)) != 0)
 		return r;
 	if (s->verify_client_cert != RV_VCC_REQUIRE && s->auth_verify == NULL)
