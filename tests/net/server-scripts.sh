@@ -15,6 +15,10 @@
 # 2. A wrong password (via-env this time) gets AUTH_FAILED.
 # 3. --username-as-common-name with user "bob", whose client-config-dir file
 #    says disable: refused.
+# 4. --verify-client-cert none: a client with no certificate, only a
+#    username and password, is admitted as its username (carol).
+# 5. --max-clients 1: a second client is held off until the first leaves,
+#    then gets in.
 
 # Under sh (SH_LOG_COMPILER may be /bin/sh), start again under bash.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
@@ -127,6 +131,40 @@ disabled() {
 	vpn_stop server
 }
 
+certless() {
+	server_start via-env --username-as-common-name --verify-client-cert none
+	printf 'carol\nsecret\n' >"$WORK/up.txt"
+	vpn_start client 2 ovpn --client --dev vpn0 --dev-type tun --nobind --ca "$PKI/ca.crt" \
+		--remote-cert-tls server --remote "$UNDER.1" 1194 --auth-user-pass "$WORK/up.txt" \
+		--explicit-exit-notify 1 --verb 3
+	vpn_wait_init client
+	wait_log server 'carol/192.168.241.2:[0-9]* Peer Connection Initiated' 5
+	env_has "$WORK/connect.env" 'common_name=carol'
+	ping_ok 2 "$SRV_NET.1"
+	vpn_stop client
+	vpn_stop server
+}
+
+max_clients() {
+	local -a args
+	server_start via-env --max-clients 1
+	client_start alice secret
+	vpn_wait_init client
+	mapfile -t args < <(tls_client_args ovpn --auth-user-pass "$WORK/up.txt" --dev vpn1)
+	vpn_start second 2 ovpn "${args[@]}"
+	wait_log server 'dropped packet from .*: max-clients' 15
+	if grep -q 'Initialization Sequence Completed' "$WORK/second.log"; then
+		fail "a second client got in despite --max-clients 1"
+	fi
+	vpn_stop client
+	wait_log second 'Initialization Sequence Completed' 30
+	say "  the second client got in once the first had left"
+	vpn_stop second
+	vpn_stop server
+}
+
 run_section "client-config-dir, auth-user-pass-verify via-file, client-connect/-disconnect" ccd_and_scripts
 run_section "a wrong password (via-env)" wrong_password
 run_section "username-as-common-name and a disabled client" disabled
+run_section "--verify-client-cert none, a client without a certificate" certless
+run_section "--max-clients 1" max_clients
