@@ -352,10 +352,12 @@ control(struct rv_server *s, struct rv_pkt *pkt, uint8_t first)
 {
 	struct rv_srvclient *c = by_addr(s, &pkt->addr);
 	uint8_t f, sid[RV_WIRE_SID_LEN], op = rv_ctlpkt_opcode(first);
+	struct rv_tnode *known;
 	int r;
 
-	if (c != NULL && rv_wrap_peek_head(&pkt->buf, &f, sid) == 0 &&
-	    rv_session_matches(c->session, sid)) {
+	if (rv_wrap_peek_head(&pkt->buf, &f, sid) != 0)
+		return drop(s, SD_NO_CLIENT, &pkt->addr, "short control packet");
+	if (c != NULL && rv_session_matches(c->session, sid)) {
 		if ((r = rv_session_receive(c->session, &pkt->buf)) != 0)
 			rv_peer_drop(&c->peer, r == RV_ERR_AUTH ? RV_DROP_AUTH : r == RV_ERR_REPLAY ?
 			    RV_DROP_REPLAY : RV_DROP_UNKNOWN_SESSION, &pkt->addr, rv_strerror(r));
@@ -364,6 +366,12 @@ control(struct rv_server *s, struct rv_pkt *pkt, uint8_t first)
 		rv_srvclient_push_if_due(c);
 		return;
 	}
+	/* Control packets never move a client (wire facts 11): a session we
+	 * know, from another address, is not answered. */
+	if (c == NULL && op != RV_OP_HARD_RESET_CLIENT_V2 &&
+	    (known = rv_table_find(&s->by_sid, sid, sizeof(sid))) != NULL)
+		return drop(s, SD_NO_CLIENT, &pkt->addr, "control packet of a known session from "
+		    "another address");
 	if (op == RV_OP_HARD_RESET_CLIENT_V2 && rv_ctlpkt_key_id(first) == 0)
 		return answer_reset(s, pkt);
 	if ((op == RV_OP_CONTROL_V1 || op == RV_OP_ACK_V1) && rv_ctlpkt_key_id(first) == 0)

@@ -98,6 +98,7 @@ const struct rv_peer_owner rv_srvclient_peer_owner = {
 	.control = own_control,
 	.expired = own_expired,
 };
+
 /* --- session callbacks ------------------------------------------------------ */
 
 static void
@@ -130,11 +131,11 @@ send_push(struct rv_srvclient *c)
 		.has_ifconfig = c->has_vaddr, .local = c->vaddr, .remote = c->vpeer,
 		.extra = c->ccd.push, .nextra = c->ccd.npush, .push_reset = c->ccd.push_reset,
 	};
-	size_t n = rv_srvpush_build(&in, msgs, RV_SRVPUSH_MSGS_MAX);
+	size_t n;
 
 	if (c->last_push != 0 && now(s) - c->last_push < rv_sec(PUSH_DEDUP_SECS))
 		return;
-	if (n == 0) {
+	if ((n = rv_srvpush_build(&in, msgs, RV_SRVPUSH_MSGS_MAX)) == 0) {
 		rv_log(RV_LOG_ERR, "the options to push do not fit %d messages",
 		    RV_SRVPUSH_MSGS_MAX);
 		return;
