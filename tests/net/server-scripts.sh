@@ -19,6 +19,9 @@
 #    username and password, is admitted as its username (carol).
 # 5. --max-clients 1: a second client is held off until the first leaves,
 #    then gets in.
+# 6. Without --duplicate-cn a second connection with the same certificate
+#    replaces the first; --connect-freq 1 10 holds a second new client off
+#    for the rest of the 10 s window.
 
 # Under sh (SH_LOG_COMPILER may be /bin/sh), start again under bash.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
@@ -168,3 +171,22 @@ run_section "a wrong password (via-env)" wrong_password
 run_section "username-as-common-name and a disabled client" disabled
 run_section "--verify-client-cert none, a client without a certificate" certless
 run_section "--max-clients 1" max_clients
+
+same_cn_and_rate() {
+	local -a args
+	server_start via-env --connect-freq 1 10
+	client_start alice secret
+	vpn_wait_init client
+	mapfile -t args < <(tls_client_args ovpn --auth-user-pass "$WORK/up.txt" --dev vpn1)
+	vpn_start second 2 ovpn "${args[@]}"
+	wait_log server 'dropped packet from .*: connect-rate: --connect-freq' 10
+	wait_log second 'Initialization Sequence Completed' 30
+	wait_log server 'client removed: a new connection uses the same common name' 5
+	stats_snapshot server
+	assert_eq "$(stat_get server 'clients connected')" 1 "clients after the second connection"
+	vpn_stop second
+	vpn_stop client
+	vpn_stop server
+}
+
+run_section "one connection per common name, --connect-freq" same_cn_and_rate
