@@ -159,7 +159,7 @@ rv_srvpush_build(const struct rv_srvpush *in, char msgs[][RV_SRVPUSH_MSG_MAX], s
 {
 	const struct rv_options *o = in->o;
 	struct builder b = { msgs, max, 1, false };
-	char l[INET_ADDRSTRLEN], r[INET_ADDRSTRLEN], v[8];
+	char l[INET_ADDRSTRLEN], r[INET_ADDRSTRLEN], v[8], ciphers[1024];
 
 	if (max == 0)
 		return 0;
@@ -173,7 +173,7 @@ rv_srvpush_build(const struct rv_srvpush *in, char msgs[][RV_SRVPUSH_MSG_MAX], s
 		    inet_ntop(AF_INET, &in->remote, r, sizeof(r)));
 	if (in->ncp->data_v2)
 		add_fmt(&b, "peer-id %u", in->ncp->peer_id);
-	if (rv_peer_info_get(in->peer_info, "IV_CIPHERS", l, sizeof(l)) ||
+	if (rv_peer_info_get(in->peer_info, "IV_CIPHERS", ciphers, sizeof(ciphers)) ||
 	    (rv_peer_info_get(in->peer_info, "IV_NCP", v, sizeof(v)) && atoi(v) >= 2))
 		add_fmt(&b, "cipher %s", in->ncp->cipher);
 	add_flags(&b, in->ncp);

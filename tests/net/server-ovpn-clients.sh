@@ -10,8 +10,9 @@
 #    pass both ways, also of 1400 bytes; on SIGTERM the server's
 #    explicit-exit-notify makes the client restart, and ipp.txt holds
 #    "Test-Client,10.8.0.2,".
-# 2. For topology net30 with tls-auth and CHACHA20-POLY1305, and topology
-#    subnet with tls-crypt and AES-256-GCM: openvpn 2.6 first serves the
+# 2. For topology net30 with tls-auth and CHACHA20-POLY1305, topology subnet
+#    with tls-crypt and AES-256-GCM, and topology p2p without wrapping and
+#    AES-128-CBC (HMAC-SHA1): openvpn 2.6 first serves the
 #    client, then roamvpn with the same options; the client must receive
 #    the same PUSH_REPLY from both, get the same address, pass pings both
 #    ways (1400 bytes too) and a short iperf3 each way, and roamvpn must
@@ -89,7 +90,7 @@ variant() {
 	local -a sargs cargs
 	mapfile -t sargs < <(ovpn_server_args --topology "$topo" --data-ciphers "$cipher" \
 		$(wrap_args "$wrap" 0))
-	mapfile -t cargs < <(tls_client_args ovpn $(wrap_args "$wrap" 1))
+	mapfile -t cargs < <(tls_client_args ovpn $(wrap_args "$wrap" 1) --data-ciphers "$cipher")
 	for impl in ovpn rv; do
 		vpn_start "server-$impl" 1 "$impl" "${sargs[@]}" --verb 4
 		vpn_wait_init "server-$impl"
@@ -124,6 +125,7 @@ run_section "topology net30, tls-auth, CHACHA20-POLY1305" variant net30 tls-auth
 	CHACHA20-POLY1305 "$SRV_NET.6"
 run_section "topology subnet, tls-crypt, AES-256-GCM" variant subnet tls-crypt AES-256-GCM \
 	"$SRV_NET.2"
+run_section "topology p2p, no wrapping, AES-128-CBC" variant p2p none AES-128-CBC "$SRV_NET.4"
 
 # reneg CLIENT_IMPL WHO: WHO (server or client) has --reneg-sec 6/5.
 reneg() {

@@ -120,6 +120,26 @@ test_ncp(void **state)
 	assert_string_equal(ncp.cipher, "AES-128-CBC");
 }
 
+/* A client whose IV_CIPHERS holds one cipher, without IV_NCP: the cipher is
+ * pushed all the same (a long list used to be looked up in a short buffer). */
+static void
+test_single_cipher(void **state)
+{
+	struct rv_options o;
+	struct rv_ncp ncp;
+	const char *pi = "IV_CIPHERS=CHACHA20-POLY1305\nIV_PROTO=990\n";
+	char err[RV_NCP_ERRLEN], msgs[RV_SRVPUSH_MSGS_MAX][RV_SRVPUSH_MSG_MAX];
+	struct rv_srvpush in = { .o = &o, .peer_info = pi, .ncp = &ncp };
+
+	(void)state;
+	opts(&o, NULL, 0);
+	o.data_ciphers = (char *)"AES-256-GCM:CHACHA20-POLY1305";
+	assert_int_equal(rv_srvpush_ncp(&o, pi, "", &ncp, err), 0);
+	assert_int_equal(rv_srvpush_build(&in, msgs, RV_SRVPUSH_MSGS_MAX), 1);
+	assert_string_equal(msgs[0], "PUSH_REPLY,peer-id 0,cipher CHACHA20-POLY1305,"
+	    "protocol-flags cc-exit tls-ekm dyn-tls-crypt");
+}
+
 /* Without cc-exit but with EKM: key-derivation; no cipher push for a
  * client that did not negotiate; no peer-id without DATA_V2. */
 static void
@@ -178,6 +198,7 @@ main(void)
 		cmocka_unit_test(test_subnet_26),
 		cmocka_unit_test(test_net30_26),
 		cmocka_unit_test(test_ncp),
+		cmocka_unit_test(test_single_cipher),
 		cmocka_unit_test(test_old_client),
 		cmocka_unit_test(test_continuation),
 	};
