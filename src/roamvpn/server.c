@@ -487,6 +487,20 @@ rv_server_receive(struct rv_server *s, struct rv_pkt *pkt)
 	return rx == RV_RX_DELIVER ? route_in(s, c, pkt) : rx;
 }
 
+/* Multicast, limited broadcast, or the broadcast of the tunnel's subnet. */
+static bool
+is_group(const struct rv_server *s, struct in_addr a)
+{
+	uint32_t h = ntohl(a.s_addr);
+	const struct rv_options *o = s->o;
+
+	if ((h & 0xf0000000u) == 0xe0000000u || h == 0xffffffffu)
+		return true;
+	return o->has_ifconfig && o->ifconfig_is_mask &&
+	    (a.s_addr | o->ifc_remote.s_addr) == 0xffffffffu &&
+	    (a.s_addr & o->ifc_remote.s_addr) == (o->ifc_local.s_addr & o->ifc_remote.s_addr);
+}
+
 int
 rv_server_seal(struct rv_server *s, struct rv_pkt *pkt)
 {
@@ -499,8 +513,14 @@ rv_server_seal(struct rv_server *s, struct rv_pkt *pkt)
 		s->not_ipv4++;
 		return RV_ERR_NOTFOUND;
 	}
-	if (!inner_addr(&pkt->buf, false, &dst) || (c = by_vaddr(s, dst)) == NULL) {
-		drop(s, SD_NO_ROUTE, NULL, "device packet for no client");
+	if (!inner_addr(&pkt->buf, false, &dst))
+		return RV_ERR_NOTFOUND;
+	if ((c = by_vaddr(s, dst)) == NULL) {
+		/* Broadcast and multicast have no one client on tun: not a drop. */
+		if (is_group(s, dst))
+			s->not_ipv4++;
+		else
+			drop(s, SD_NO_ROUTE, NULL, "device packet for no client");
 		return RV_ERR_NOTFOUND;
 	}
 	if ((r = rv_peer_seal(&c->peer, &pkt->buf)) != 0)
@@ -714,7 +734,7 @@ rv_server_print_stats(const struct rv_server *s)
 	rv_log(RV_LOG_INFO, "clients admitted,%llu", (unsigned long long)s->admitted);
 	rv_log(RV_LOG_INFO, "pool addresses in use,%zu", s->has_pool ? rv_pool_used(&s->pool) : 0);
 	rv_log(RV_LOG_INFO, "resets answered,%llu", (unsigned long long)s->resets_answered);
-	rv_log(RV_LOG_INFO, "not IPv4 (ignored),%llu", (unsigned long long)s->not_ipv4);
+	rv_log(RV_LOG_INFO, "not IPv4 unicast (ignored),%llu", (unsigned long long)s->not_ipv4);
 	for (int i = 0; i < RV_DROP__MAX; i++)
 		rv_log(RV_LOG_INFO, "dropped %s,%llu", rv_peer_drop_name((enum rv_drop)i),
 		    (unsigned long long)drops[i]);

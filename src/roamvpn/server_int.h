@@ -105,7 +105,7 @@ struct rv_server {
 	uint64_t drops[SD__MAX];
 	uint64_t gone_drops[RV_DROP__MAX];  /* of clients that left */
 	uint64_t admitted, resets_answered;
-	uint64_t not_ipv4;                  /* IPv6 etc.: no IPv6 in the tunnel yet */
+	uint64_t not_ipv4;                  /* IPv6 (none in the tunnel yet), broadcast, multicast */
 	struct rv_ratelimit rl;
 	struct rv_timer persist_timer;
 };
