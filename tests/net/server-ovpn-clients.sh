@@ -17,7 +17,9 @@
 #    the same PUSH_REPLY from both, get the same address, pass pings both
 #    ways (1400 bytes too) and a short iperf3 each way, and roamvpn must
 #    drop nothing.
-# 3. Renegotiation: the server starts it (--reneg-sec 6) with an openvpn
+# 3. IPv6 outside the tunnel: server and client over udp6 (fd00:241::/64 on
+#    the veth), pings both ways, also of 1400 bytes.
+# 4. Renegotiation: the server starts it (--reneg-sec 6) with an openvpn
 #    client; a roamvpn client starts it (its --reneg-sec 5); key id 1 comes
 #    up on the server and traffic passes before and after.
 
@@ -127,6 +129,24 @@ run_section "topology subnet, tls-crypt, AES-256-GCM" variant subnet tls-crypt A
 	"$SRV_NET.2"
 run_section "topology p2p, no wrapping, AES-128-CBC" variant p2p none AES-128-CBC "$SRV_NET.4"
 
+udp6() {
+	local -a sargs
+	ip1 -6 addr add fd00:241::1/64 dev veth12 nodad
+	ip2 -6 addr add fd00:241::2/64 dev veth21 nodad
+	mapfile -t sargs < <(ovpn_server_args --verb 4 --local fd00:241::1 --proto udp6)
+	vpn_up server 1 rv "${sargs[@]}"
+	REMOTE="" tls_client client ovpn --remote fd00:241::1 1194 --proto udp6
+	vpn_wait_init client
+	wait_log server 'Test-Client/\[fd00:241::2\]:[0-9]* Peer Connection Initiated' 5
+	ping_ok 2 "$SRV_NET.1"
+	ping_ok 1 "$SRV_NET.2" -s 1400
+	assert_no_drops server
+	vpn_stop client
+	vpn_stop server
+	ip1 -6 addr del fd00:241::1/64 dev veth12
+	ip2 -6 addr del fd00:241::2/64 dev veth21
+}
+
 # reneg CLIENT_IMPL WHO: WHO (server or client) has --reneg-sec 6/5.
 reneg() {
 	local impl=$1 who=$2
@@ -149,5 +169,6 @@ reneg() {
 	vpn_stop server
 }
 
+run_section "IPv6 transport (udp6)" udp6
 run_section "renegotiation started by the server, openvpn client" reneg ovpn server
 run_section "renegotiation started by a roamvpn client" reneg rv client
