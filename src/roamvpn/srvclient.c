@@ -384,6 +384,14 @@ configure(struct rv_srvclient *c)
 		    "the address pool is exhausted";
 	if (o->srv.client_connect != NULL && !run_client_connect(c))
 		return "client-connect refused it";
+	/* An ifconfig-push the script wrote replaces the address. */
+	if (c->ccd.has_ifconfig && (!c->has_vaddr || c->ccd.local.s_addr != c->vaddr.s_addr)) {
+		if (c->has_pool)
+			rv_pool_release(&c->srv->pool, c->pool_idx);
+		c->has_pool = c->has_vaddr = false;
+		if (assign_address(c) != 0)
+			return "the ifconfig-push address of client-connect is taken";
+	}
 	c->connected = true;
 	return NULL;
 }

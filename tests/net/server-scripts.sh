@@ -16,7 +16,8 @@
 # 3. --username-as-common-name with user "bob", whose client-config-dir file
 #    says disable: refused.
 # 4. --verify-client-cert none: a client with no certificate, only a
-#    username and password, is admitted as its username (carol).
+#    username and password, is admitted as its username (carol), at the
+#    address its client-connect script writes (ifconfig-push).
 # 5. --max-clients 1: a second client is held off until the first leaves,
 #    then gets in.
 # 6. Without --duplicate-cn a second connection with the same certificate
@@ -135,7 +136,15 @@ disabled() {
 }
 
 certless() {
-	server_start via-env --username-as-common-name --verify-client-cert none
+	# This time client-connect also says where the client lives.
+	cat >"$WORK/connect2.sh" <<-SH
+		#!/bin/sh
+		env | sort >"$WORK/connect.env"
+		echo "ifconfig-push $SRV_NET.99 255.255.255.0" >"\$1"
+	SH
+	chmod +x "$WORK/connect2.sh"
+	server_start via-env --username-as-common-name --verify-client-cert none \
+		--client-connect "$WORK/connect2.sh"
 	printf 'carol\nsecret\n' >"$WORK/up.txt"
 	vpn_start client 2 ovpn --client --dev vpn0 --dev-type tun --nobind --ca "$PKI/ca.crt" \
 		--remote-cert-tls server --remote "$UNDER.1" 1194 --auth-user-pass "$WORK/up.txt" \
@@ -143,7 +152,9 @@ certless() {
 	vpn_wait_init client
 	wait_log server 'carol/192.168.241.2:[0-9]* Peer Connection Initiated' 5
 	env_has "$WORK/connect.env" 'common_name=carol'
+	assert_eq "$(tun_addr 2)" "$SRV_NET.99" "the address client-connect pushed"
 	ping_ok 2 "$SRV_NET.1"
+	ping_ok 1 "$SRV_NET.99"
 	vpn_stop client
 	vpn_stop server
 }
