@@ -712,12 +712,14 @@ rv_server_free(struct rv_server *s)
 unsigned
 rv_server_exit_notify(struct rv_server *s)
 {
+	/* --explicit-exit-notify 2: "go to your next server" (wire facts 7.3). */
+	const char *msg = s->o->explicit_exit_notify >= 2 ? "RESTART,[N]" : "RESTART";
 	unsigned n = 0;
 
 	for (struct rv_srvclient *c = s->clients; c != NULL; c = c->next)
-		if (rv_session_send_text(c->session, "RESTART") == 0)
+		if (rv_session_send_text(c->session, msg) == 0)
 			n++;
-	rv_log(RV_LOG_INFO, "told %u client%s to reconnect (RESTART)", n, n == 1 ? "" : "s");
+	rv_log(RV_LOG_INFO, "told %u client%s to reconnect (%s)", n, n == 1 ? "" : "s", msg);
 	return n;
 }
 

@@ -7,7 +7,8 @@
 # and the answers back, without the openvpn 2.6 client knowing. Its next
 # P_DATA_V2 packet, found by peer-id and verified, moves the client on the
 # server ("peer address changed"); pings keep working both ways, the server
-# answers at the new address and still has one client.
+# answers at the new address and still has one client. When the server
+# stops (--explicit-exit-notify 2) the client hears RESTART,[N] there.
 
 # Under sh (SH_LOG_COMPILER may be /bin/sh), start again under bash.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
@@ -21,7 +22,7 @@ tls_pki
 float() {
 	local -a sargs
 	local port
-	mapfile -t sargs < <(ovpn_server_args --verb 4)
+	mapfile -t sargs < <(ovpn_server_args --verb 4 --explicit-exit-notify 2)
 	vpn_up server 1 rv "${sargs[@]}"
 	tls_client client ovpn
 	vpn_wait_init client
@@ -48,8 +49,13 @@ float() {
 	ping_ok 2 "$SRV_NET.1" -s 1400
 	stats_snapshot server
 	assert_eq "$(stat_get server 'clients connected')" 1 "clients of the server"
-	vpn_stop client
+	# --explicit-exit-notify 2: the client is told RESTART,[N], at its new
+	# address.
+	local mark
+	mark=$(log_mark client)
 	vpn_stop server
+	wait_log client "Connection reset command was pushed by server \\('\\[N\\]'\\)" 10 "$mark"
+	vpn_stop client
 }
 
 run_section "a client moves to another address and port" float
