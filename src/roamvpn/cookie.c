@@ -57,22 +57,18 @@ rv_cookie_make(const struct rv_cookie *c, const struct rv_sockaddr *from,
 	uint8_t akey[RV_TABLE_KEY_MAX], slot[8], md[EVP_MAX_MD_SIZE];
 	size_t alen = rv_table_addr_key(from, akey), mdlen = 0;
 	uint64_t s = now / c->slot_secs + (uint64_t)(int64_t)offset;
-	EVP_MAC_CTX *m;
-	int r = RV_ERR_CRYPTO;
+	EVP_MAC_CTX *m = c->mac;
 
 	for (int i = 0; i < 8; i++)
 		slot[i] = (uint8_t)(s >> (56 - 8 * i));
-	/* A copy of the keyed context per cookie: the key schedule is kept. */
-	if ((m = EVP_MAC_CTX_dup(c->mac)) == NULL)
-		return r;
-	if (EVP_MAC_init(m, NULL, 0, NULL) == 1 && EVP_MAC_update(m, slot, sizeof(slot)) == 1 &&
-	    EVP_MAC_update(m, akey, alen) == 1 && EVP_MAC_update(m, csid, RV_WIRE_SID_LEN) == 1 &&
-	    EVP_MAC_final(m, md, &mdlen, sizeof(md)) == 1 && mdlen >= RV_WIRE_SID_LEN) {
-		memcpy(out, md, RV_WIRE_SID_LEN);
-		r = 0;
-	}
-	EVP_MAC_CTX_free(m);
-	return r;
+	/* Init without a key restarts with the key set once: no allocation
+	 * per cookie, even under a flood. */
+	if (EVP_MAC_init(m, NULL, 0, NULL) != 1 || EVP_MAC_update(m, slot, sizeof(slot)) != 1 ||
+	    EVP_MAC_update(m, akey, alen) != 1 || EVP_MAC_update(m, csid, RV_WIRE_SID_LEN) != 1 ||
+	    EVP_MAC_final(m, md, &mdlen, sizeof(md)) != 1 || mdlen < RV_WIRE_SID_LEN)
+		return RV_ERR_CRYPTO;
+	memcpy(out, md, RV_WIRE_SID_LEN);
+	return 0;
 }
 
 bool

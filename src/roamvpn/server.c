@@ -241,12 +241,14 @@ answer_reset(struct rv_server *s, struct rv_pkt *pkt)
 	    .has_pid = true };
 	struct rv_buf b;
 
-	if (!rv_rate_allow(&s->reset_rate, now(s)))
-		return drop(s, SD_RATE, &pkt->addr, "too many resets (100 per 10 s)");
+	/* The wrap first: with tls-auth or tls-crypt, forged resets cannot use
+	 * up the answers real clients need. */
 	if (rv_wrap_open(&s->wrap, &pkt->buf, &first, csid, now_sec(s)) != 0 ||
 	    rv_ctlpkt_parse_body(&pkt->buf, RV_OP_HARD_RESET_CLIENT_V2, 0, &h) != 0 ||
 	    !h.has_pid || h.pid != 0 || h.nacks != 0)
 		return drop(s, SD_BAD_RESET, &pkt->addr, NULL);
+	if (!rv_rate_allow(&s->reset_rate, now(s)))
+		return drop(s, SD_RATE, &pkt->addr, "too many resets (100 per 10 s)");
 	if (rv_cookie_make(&s->cookie, &pkt->addr, csid, now_sec(s), 0, cookie) != 0)
 		return;
 	reply.acks[0] = 0;

@@ -10,7 +10,10 @@
 # most 2 of 20 pings lost to the full socket buffer), then without loss; the
 # server counted every reset the kernel handed it (answered, or refused by
 # the 100-per-10-s limit; the kernel may drop some of the burst) and has
-# exactly one client; a second client connects afterwards.
+# exactly one client; a second client connects afterwards. Then the same
+# with tls-auth: the forged resets fail the HMAC, so the server answers
+# none of them (only the real client's reset) and a new client is admitted
+# without waiting for the limit's window.
 
 # Under sh (SH_LOG_COMPILER may be /bin/sh), start again under bash.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
@@ -30,13 +33,16 @@ tls_pki
 
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 
+# flood WRAP: none (the resets are answered or refused by the limit) or
+# tls-auth (they fail the HMAC and use up nothing).
 flood() {
+	local wrap=$1
 	local -a sargs cargs
 	local before after answered refused pid kdrops received
-	mapfile -t sargs < <(ovpn_server_args --local 0.0.0.0 --verb 3)
+	mapfile -t sargs < <(ovpn_server_args --local 0.0.0.0 --verb 3 $(wrap_args "$wrap" 0))
 	vpn_up server 1 rv "${sargs[@]}"
 	pid=${VPN_PID[server]}
-	tls_client c1 ovpn
+	tls_client c1 ovpn $(wrap_args "$wrap" 1)
 	vpn_wait_init c1
 	ping_ok 2 "$SRV_NET.1"
 	before=$(rss_kb "$pid")
@@ -57,8 +63,11 @@ flood() {
 		fail "server memory grew by $((after - before)) kB (limit $FLOOD_RSS_KB kB)"
 	stats_snapshot server
 	answered=$(stat_get server 'resets answered')
-	refused=$(stat_get server 'dropped connect-rate')
-	say "  resets answered $answered, refused by the rate limit $refused"
+	refused=$(( $(stat_get server 'dropped connect-rate') + $(stat_get server 'dropped bad-reset') ))
+	say "  resets answered $answered, refused (rate limit or HMAC) $refused"
+	if [[ $wrap == tls-auth ]]; then
+		assert_eq "$answered" 1 "resets answered with tls-auth (only the real client's)"
+	fi
 	# The kernel may drop some of the burst when the socket buffer is full
 	# (the last field of /proc/net/udp); the server handled all the rest.
 	kdrops=$(nsq 1 awk 'NR > 1 && $2 ~ /:04AA$/ { n += $NF } END { print n + 0 }' /proc/net/udp)
@@ -68,7 +77,7 @@ flood() {
 	assert_eq "$(stat_get server 'clients connected')" 1 "clients of the server after the flood"
 	ping_ok 2 "$SRV_NET.1"
 	# A new client is admitted once the reset limit's window has passed.
-	REMOTE=192.168.242.1 tls_client_args ovpn >"$WORK/c2.args"
+	REMOTE=192.168.242.1 tls_client_args ovpn $(wrap_args "$wrap" 1) >"$WORK/c2.args"
 	mapfile -t cargs <"$WORK/c2.args"
 	vpn_start c2 3 ovpn "${cargs[@]}"
 	wait_log c2 'Initialization Sequence Completed' 40
@@ -78,4 +87,5 @@ flood() {
 	vpn_stop server
 }
 
-run_section "$FLOOD forged resets from random addresses" flood
+run_section "$FLOOD forged resets from random addresses" flood none
+run_section "$FLOOD forged resets, server with tls-auth" flood tls-auth
