@@ -129,7 +129,10 @@ rv_srv_kill(struct rv_srvclient *c, const char *why)
 	if (c->dead)
 		return;
 	c->dead = true;
-	rv_log(RV_LOG_INFO, "%s client removed: %s", rv_srv_who(c, w), why);
+	if (c->closing)
+		rv_log(RV_LOG_NOTICE, "%s forgotten (%s)", rv_srv_who(c, w), why);
+	else
+		rv_log(RV_LOG_INFO, "%s client removed: %s", rv_srv_who(c, w), why);
 	unlink_client(s, c);
 	rv_srvclient_disconnected(c);
 	if (c->has_pool)
@@ -142,6 +145,30 @@ rv_srv_kill(struct rv_srvclient *c, const char *why)
 	c->prev = NULL;
 	s->dead = c;
 	rv_timer_arm(s->d->ev, &s->reap_timer, now(s));
+}
+
+enum { EXIT_LINGER = 5 };   /* seconds a client that said EXIT is kept */
+
+void
+rv_srv_close(struct rv_srvclient *c, const char *why)
+{
+	struct rv_server *s = c->srv;
+	char w[RV_SRV_WHO_MAX];
+
+	if (c->dead || c->closing)
+		return;
+	c->closing = true;
+	rv_log(RV_LOG_INFO, "%s client removed: %s", rv_srv_who(c, w), why);
+	rv_table_remove(&s->by_vaddr, &c->by_vaddr);
+	for (size_t i = 0; c->iroute_nodes != NULL && i < c->ccd.niroutes; i++)
+		rv_table_remove(&s->by_iroute, &c->iroute_nodes[i].node);
+	if (c->has_pool)
+		rv_pool_release(&s->pool, c->pool_idx);
+	c->has_pool = c->has_vaddr = c->negotiated = false;
+	rv_timers_stop(&c->peer);
+	rv_srvclient_disconnected(c);
+	c->linger_why = "exit linger over";
+	rv_timer_arm(s->d->ev, &c->linger, now(s) + rv_sec(EXIT_LINGER));
 }
 
 /* The key of an iroute: network and prefix length. */
@@ -359,6 +386,10 @@ control(struct rv_server *s, struct rv_pkt *pkt, uint8_t first)
 
 	if (rv_wrap_peek_head(&pkt->buf, &f, sid) != 0)
 		return drop(s, SD_NO_CLIENT, &pkt->addr, "short control packet");
+	if (c != NULL && c->closing && rv_session_matches(c->session, sid)) {
+		s->late++;
+		return;
+	}
 	if (c != NULL && rv_session_matches(c->session, sid)) {
 		if ((r = rv_session_receive(c->session, &pkt->buf)) != 0)
 			rv_peer_drop(&c->peer, r == RV_ERR_AUTH ? RV_DROP_AUTH : r == RV_ERR_REPLAY ?
@@ -481,6 +512,10 @@ rv_server_receive(struct rv_server *s, struct rv_pkt *pkt)
 	if (c == NULL || c->dead) {
 		drop(s, SD_NO_CLIENT, &pkt->addr, "data packet of no client");
 		return RV_RX_DROP;
+	}
+	if (c->closing) {
+		s->late++;
+		return RV_RX_CONSUMED;
 	}
 	before = c->peer.remote;
 	rx = rv_peer_receive(&c->peer, pkt);
@@ -719,7 +754,7 @@ rv_server_exit_notify(struct rv_server *s)
 	unsigned n = 0;
 
 	for (struct rv_srvclient *c = s->clients; c != NULL; c = c->next)
-		if (rv_session_send_text(c->session, msg) == 0)
+		if (!c->closing && rv_session_send_text(c->session, msg) == 0)
 			n++;
 	rv_log(RV_LOG_INFO, "told %u client%s to reconnect (%s)", n, n == 1 ? "" : "s", msg);
 	return n;
@@ -738,6 +773,7 @@ rv_server_print_stats(const struct rv_server *s)
 	rv_log(RV_LOG_INFO, "clients admitted,%llu", (unsigned long long)s->admitted);
 	rv_log(RV_LOG_INFO, "pool addresses in use,%zu", s->has_pool ? rv_pool_used(&s->pool) : 0);
 	rv_log(RV_LOG_INFO, "resets answered,%llu", (unsigned long long)s->resets_answered);
+	rv_log(RV_LOG_INFO, "late packets after exit,%llu", (unsigned long long)s->late);
 	rv_log(RV_LOG_INFO, "not IPv4 unicast (ignored),%llu", (unsigned long long)s->not_ipv4);
 	for (int i = 0; i < RV_DROP__MAX; i++)
 		rv_log(RV_LOG_INFO, "dropped %s,%llu", rv_peer_drop_name((enum rv_drop)i),
@@ -770,6 +806,8 @@ rv_server_foreach_client(struct rv_server *s, rv_server_client_fn *fn, void *arg
 	struct rv_server_client_info ci;
 
 	for (const struct rv_srvclient *c = s->clients; c != NULL; c = c->next) {
+		if (c->closing)
+			continue;
 		info(c, &ci);
 		fn(arg, &ci);
 	}

@@ -85,7 +85,8 @@ struct rv_server_client_info {
 
 typedef void rv_server_client_fn(void *arg, const struct rv_server_client_info *ci);
 
-/* Calls fn for every client, in connection order. */
+/* Calls fn for every client, in connection order (not those that said
+ * EXIT and linger for their late packets). */
 void rv_server_foreach_client(struct rv_server *s, rv_server_client_fn *fn, void *arg);
 
 /* Disconnects the clients whose common name is name, or (addr != NULL)

@@ -73,7 +73,9 @@ struct rv_srvclient {
 	uint64_t bytes_out;
 	uint64_t last_push;                 /* monotonic ns, 0 = never */
 	bool push_pending;                  /* push unasked once our key method 2 is acked */
-	struct rv_timer linger;             /* AUTH_FAILED: remove a little later */
+	struct rv_timer linger;             /* AUTH_FAILED or EXIT: remove a little later */
+	const char *linger_why;
+	bool closing;                       /* said EXIT: address freed, late packets absorbed */
 	struct rv_ccd ccd;                  /* per-client options (client-config-dir, client-connect) */
 	struct rv_srv_iroute *iroute_nodes; /* one per ccd.iroutes, in by_iroute */
 	bool connected;                     /* --client-connect ran: disconnect runs too */
@@ -105,6 +107,7 @@ struct rv_server {
 	uint64_t drops[SD__MAX];
 	uint64_t gone_drops[RV_DROP__MAX];  /* of clients that left */
 	uint64_t admitted, resets_answered;
+	uint64_t late;                      /* packets of clients that said EXIT */
 	uint64_t not_ipv4;                  /* IPv6 (none in the tunnel yet), broadcast, multicast */
 	struct rv_ratelimit rl;
 	struct rv_timer persist_timer;
@@ -122,6 +125,11 @@ const char *rv_srv_who(const struct rv_srvclient *c, char buf[static RV_SRV_WHO_
  * its own session's callback). */
 void rv_srv_kill(struct rv_srvclient *c, const char *why);
 
+/* c said it exits (EXIT, OCC_EXIT): its address and routes go at once,
+ * --client-disconnect runs; its late packets are absorbed for 5 s (as
+ * openvpn does, so they do not look like a new client), then it goes. */
+void rv_srv_close(struct rv_srvclient *c, const char *why);
+
 /* c's virtual address and iroutes start routing to it. */
 void rv_srv_learn(struct rv_srvclient *c);
 
@@ -130,7 +138,7 @@ void rv_srv_learn(struct rv_srvclient *c);
 extern const struct rv_session_ops rv_srvclient_session_ops;
 extern const struct rv_peer_owner rv_srvclient_peer_owner;
 
-/* Timer callback of c->linger: removes a refused client. */
+/* Timer callback of c->linger: removes a refused or exited client. */
 void rv_srvclient_linger(void *arg);
 
 /* Sends the unasked PUSH_REPLY once the client has our key method 2. */

@@ -36,7 +36,9 @@ now(const struct rv_server *s)
 void
 rv_srvclient_linger(void *arg)
 {
-	rv_srv_kill(arg, "authentication failed");
+	struct rv_srvclient *c = arg;
+
+	rv_srv_kill(c, c->linger_why != NULL ? c->linger_why : "authentication failed");
 }
 
 /* --- the data path's view of a client (struct rv_peer_owner) -------------- */
@@ -87,7 +89,11 @@ own_control(void *ctx, struct rv_pkt *pkt)
 static void
 own_expired(void *ctx, const char *why)
 {
-	rv_srv_kill(ctx, why);
+	/* OCC_EXIT is an exit notification too; ping-restart is silence. */
+	if (strcmp(why, "remote-exit") == 0)
+		rv_srv_close(ctx, "the client exited (OCC_EXIT)");
+	else
+		rv_srv_kill(ctx, why);
 }
 
 const struct rv_peer_owner rv_srvclient_peer_owner = {
@@ -478,7 +484,7 @@ cb_message(void *owner, struct rv_session *ss, const char *msg)
 			rv_session_send_text(c->session, "AUTH_FAILED");
 		return;
 	case RV_CTL_EXIT:
-		return rv_srv_kill(c, "the client exited (EXIT)");
+		return rv_srv_close(c, "the client exited (EXIT)");
 	default:
 		rv_log(RV_LOG_INFO, "%s unknown control message: '%s'", rv_srv_who(c, w), msg);
 		return;
