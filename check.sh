@@ -50,7 +50,8 @@ if ! (cd build-san && ASAN_OPTIONS=detect_leaks=1 make -j"$jobs" check TESTS="$u
 	exit 1
 fi
 
-harnesses="fuzz_options fuzz_static_open fuzz_control fuzz_km2 fuzz_push fuzz_comp fuzz_tcp"
+harnesses="fuzz_options fuzz_static_open fuzz_control fuzz_km2 fuzz_push fuzz_comp fuzz_tcp
+	fuzz_server"
 fuzzers=$(for h in $harnesses; do printf 'tests/fuzz/%s ' "$h"; done)
 step "fuzzing, ${fuzz_seconds} s per harness, $jobs at a time"
 mkdir -p build-fuzz

@@ -71,8 +71,8 @@ src(const struct rv_keysrc *ks)
 	return s;
 }
 
-static void
-tls_config(const struct rv_options *o, struct rv_tls_config *t)
+void
+rv_client_tls_config(const struct rv_options *o, struct rv_tls_config *t)
 {
 	bool dh_none = o->dh.path != NULL && strcmp(o->dh.path, "none") == 0;
 
@@ -548,6 +548,45 @@ rv_client_control(struct rv_client *c, struct rv_pkt *pkt)
 
 /* --- public -------------------------------------------------------------------------- */
 
+static struct rv_keystate *
+own_recv_key(void *ctx, uint8_t key_id)
+{
+	return rv_client_recv_key(ctx, key_id);
+}
+
+static struct rv_keystate *
+own_send_key(void *ctx)
+{
+	return rv_client_send_key(ctx);
+}
+
+static bool
+own_data_v2(void *ctx, uint32_t *peer_id)
+{
+	return rv_client_data_v2(ctx, peer_id);
+}
+
+static void
+own_renegotiate(void *ctx, const char *why)
+{
+	rv_client_renegotiate(ctx, why);
+}
+
+static void
+own_control(void *ctx, struct rv_pkt *pkt)
+{
+	rv_client_control(ctx, pkt);
+}
+
+/* The data path reaches the sessions through the peer's owner. */
+static const struct rv_peer_owner peer_owner = {
+	.recv_key = own_recv_key,
+	.send_key = own_send_key,
+	.data_v2 = own_data_v2,
+	.renegotiate = own_renegotiate,
+	.control = own_control,
+};
+
 int
 rv_client_new(struct rv_client **out, struct rv_daemon *d)
 {
@@ -565,7 +604,7 @@ rv_client_new(struct rv_client **out, struct rv_daemon *d)
 		/* --persist-key: what the first run read (maybe as root). */
 		c->tls = d->carry->tls_ctx;
 	} else {
-		tls_config(c->o, &tc);
+		rv_client_tls_config(c->o, &tc);
 		if ((r = rv_tls_ctx_new(&c->tls, &tc, err)) != 0) {
 			rv_log(RV_LOG_ERR, "%s", err);
 			free(c);
@@ -581,6 +620,8 @@ rv_client_new(struct rv_client **out, struct rv_daemon *d)
 	rv_timer_init(&c->push_timer, on_push_timer, c);
 	rv_timer_init(&c->poll_timer, on_poll_timer, c);
 	c->addr = c->p->remote;
+	c->p->owner = &peer_owner;
+	c->p->owner_ctx = c;
 	*out = c;
 	return 0;
 }

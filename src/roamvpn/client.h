@@ -26,6 +26,10 @@
 #include "session.h"
 
 struct rv_client;
+struct rv_tls_config;
+
+/* The TLS configuration the options describe (also used by the server). */
+void rv_client_tls_config(const struct rv_options *o, struct rv_tls_config *t);
 
 /* Sets up TLS mode for d's peer (TLS context from the options). Returns 0
  * or an RV_ERR_* after logging why. */

@@ -21,6 +21,8 @@
 #include "err.h"
 #include "log.h"
 #include "plat.h"
+#include "server.h"
+#include "srvmgmt.h"
 
 enum {
 	HEADROOM = 128,         /* >= any header sealing prepends */
@@ -36,8 +38,19 @@ start_exit_notify(struct rv_daemon *d, const char *why)
 {
 	int n = d->o->explicit_exit_notify;
 
+	if (n <= 0 || d->exit_notify_left > 0)
+		return false;
+	if (d->server != NULL) {
+		/* A server tells its clients RESTART and exits 2 s later. */
+		if (rv_server_exit_notify(d->server) == 0)
+			return false;
+		d->exit_notify_left = 2;
+		d->exit_via_control = true;
+		rv_timer_arm(d->ev, &d->exit_timer, rv_event_now(d->ev) + rv_sec(1));
+		return true;
+	}
 	/* On TCP the peer sees the connection close (a --remote entry's tcp). */
-	if (n <= 0 || d->exit_notify_left > 0 || !rv_addr_is_set(&d->peer.remote) || d->link.tcp)
+	if (!rv_addr_is_set(&d->peer.remote) || d->link.tcp)
 		return false;
 	rv_log(RV_LOG_INFO, "%s received, notifying the peer for %d s before exiting", why, n);
 	d->exit_notify_left = n;
@@ -100,7 +113,7 @@ rv_daemon_flush_tx(struct rv_daemon *d)
 	while (d->tx_done < d->tx_queued) {
 		unsigned sent;
 		int r = rv_link_send(&d->link, &d->tx.pkts[d->tx_done], d->tx_queued - d->tx_done,
-		    &d->peer.remote, &sent);
+		    d->server != NULL ? NULL : &d->peer.remote, &sent);
 
 		d->tx_done += sent;
 		if (r == RV_ERR_SYSTEM && d->link.tcp) {
@@ -144,7 +157,9 @@ on_tun(void *arg, uint32_t events)
 			    strerror(errno));
 			break;
 		}
-		if (rv_peer_seal(&d->peer, &pkt->buf) == 0)
+		/* A server picks the client by the inner destination. */
+		if (d->server != NULL ? rv_server_seal(d->server, pkt) == 0 :
+		    rv_peer_seal(&d->peer, &pkt->buf) == 0)
 			n++;
 	}
 	d->tx_queued = n;
@@ -166,9 +181,12 @@ rv_daemon_receive_batch(struct rv_daemon *d)
 	for (unsigned i = 0; i < got; i++) {
 		struct rv_pkt *pkt = &d->rx.pkts[i];
 
-		if (rv_peer_receive(&d->peer, pkt) != RV_RX_DELIVER)
+		enum rv_rx rx = d->server != NULL ? rv_server_receive(d->server, pkt) :
+		    rv_peer_receive(&d->peer, pkt);
+
+		if (rx != RV_RX_DELIVER)
 			continue;
-		if (rv_tun_write(&d->tun, &pkt->buf) != 0)
+		if (rv_tun_write(&d->tun, &pkt->buf) != 0 && d->server == NULL)
 			rv_peer_drop(&d->peer, RV_DROP_TUN_WRITE, NULL, strerror(errno));
 	}
 	return got;
@@ -239,6 +257,11 @@ rv_daemon_print_stats(const struct rv_daemon *d)
 		    (unsigned long long)d->link.conn.queue_full);
 		rv_log(RV_LOG_INFO, "TCP connections lost,%llu",
 		    (unsigned long long)d->carry->tcp_resets);
+	}
+	if (d->server != NULL) {
+		rv_server_print_stats(d->server);
+		rv_log(RV_LOG_INFO, "END");
+		return;
 	}
 	rv_log(RV_LOG_INFO, "Auth read bytes,%llu", (unsigned long long)p->auth_rx_bytes);
 	rv_log(RV_LOG_INFO, "keepalives received,%llu", (unsigned long long)p->pings_rx);
@@ -605,6 +628,22 @@ start_tls_mode(struct rv_daemon *d)
 	return 0;
 }
 
+/* --mode server: the clients come to us; the device is up already. */
+static int
+start_server_mode(struct rv_daemon *d)
+{
+	int r;
+
+	if ((r = rv_server_new(&d->server, d)) != 0)
+		return r;
+	rv_srvmgmt_attach(d);
+	d->carry->failures = 0;
+	d->up = true;
+	rv_log(RV_LOG_INFO, "Initialization Sequence Completed");
+	rv_daemon_mgmt_state(d, RV_MGMT_CONNECTED, "SUCCESS");
+	return 0;
+}
+
 int
 rv_daemon_start(struct rv_daemon *d, const struct rv_options *o, struct rv_carry *carry)
 {
@@ -645,6 +684,8 @@ rv_daemon_start(struct rv_daemon *d, const struct rv_options *o, struct rv_carry
 		/* A pulling client brings the device up with what the server pushes. */
 		return r;
 	}
+	if (o->srv.mode_server)
+		return start_server_mode(d);
 	if ((r = rv_peer_init(&d->peer, d, remotes, nremotes)) != 0) {
 		rv_log(RV_LOG_ERR, "cannot set up the data channel: %s", rv_strerror(r));
 		return r;
@@ -704,6 +745,8 @@ rv_daemon_stop(struct rv_daemon *d, bool keep_tun)
 		rv_timer_disarm(d->ev, &d->connect_timer);
 		rv_client_free(d->client);
 		d->client = NULL;
+		rv_server_free(d->server);
+		d->server = NULL;
 		if (d->peer.d != NULL) {
 			d->carry->send_id = d->peer.crypto.send_id;
 			d->carry->send_time = d->peer.crypto.send_time;

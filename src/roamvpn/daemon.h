@@ -49,6 +49,7 @@ struct rv_client;
 struct rv_tls_ctx;
 struct rv_mgmt;
 struct rv_status_file;
+struct rv_server;
 
 /* What survives from one run to the next. */
 struct rv_carry {
@@ -90,6 +91,7 @@ struct rv_daemon {
 	struct rv_peer peer;
 	struct rv_client *client;   /* TLS mode: the peer's sessions */
 	struct rv_roam roam;        /* --roam: following the path to the peer */
+	struct rv_server *server;   /* --mode server: the clients (peer unused) */
 	struct rv_pktpool rx, tx;
 	size_t headroom;            /* bytes kept in front of a device packet */
 	unsigned tx_queued, tx_done;/* tx slots waiting for the socket */

@@ -6,6 +6,8 @@
  */
 #include "daemon_mgmt.h"
 
+#include <stdio.h>
+
 #include "clock.h"
 #include "err.h"
 #include "status.h"
@@ -58,6 +60,13 @@ rv_daemon_mgmt_attach(struct rv_daemon *d)
 	if (r == 0)
 		r = rv_mgmt_attach(d->carry->mgmt, d->ev, &ops);
 	return r;
+}
+
+void
+rv_daemon_mgmt_title(char *out, size_t len)
+{
+	snprintf(out, len, "roamvpn %s %s [SSL (OpenSSL)] [LZO] [EPOLL] [AEAD]", PACKAGE_VERSION,
+	    RV_HOST);
 }
 
 void

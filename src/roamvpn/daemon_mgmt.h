@@ -9,6 +9,8 @@
  * rv_mgmt_ops with its own functions: the client list, kill, client-kill.)
  */
 
+#include <stddef.h>
+
 #include "daemon.h"
 #include "mgmt.h"
 
@@ -23,6 +25,9 @@ void rv_daemon_mgmt_set_ops(struct rv_daemon *d, const struct rv_mgmt_ops *ops);
 
 /* Before the run's event loop goes away. */
 void rv_daemon_mgmt_detach(struct rv_daemon *d);
+
+/* The version string of "version" and of the status TITLE. */
+void rv_daemon_mgmt_title(char *out, size_t len);
 
 /* Reports state s with what the run knows (tunnel address, peer address,
  * bound address); desc is the optional description field. */

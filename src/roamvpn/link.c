@@ -332,7 +332,7 @@ rv_link_send(struct rv_link *l, struct rv_pkt *pkts, unsigned n, const struct rv
 {
 	struct mmsghdr msgs[RV_LINK_BATCH];
 	struct iovec iov[RV_LINK_BATCH];
-	struct rv_sockaddr dest;
+	struct rv_sockaddr dest[RV_LINK_BATCH];
 	unsigned done = 0;
 
 	*sent = 0;
@@ -340,15 +340,17 @@ rv_link_send(struct rv_link *l, struct rv_pkt *pkts, unsigned n, const struct rv
 		return tcp_send(l, pkts, n, sent);
 	if (n > RV_LINK_BATCH)
 		n = RV_LINK_BATCH;
-	sock_dest(l, to, &dest);
 	memset(msgs, 0, n * sizeof(msgs[0]));
 	for (unsigned i = 0; i < n; i++) {
+		/* One destination for all, or (to == NULL) each packet's own. */
+		if (to == NULL || i == 0)
+			sock_dest(l, to != NULL ? to : &pkts[i].addr, &dest[i]);
 		iov[i].iov_base = rv_buf_mutable_data(&pkts[i].buf);
 		iov[i].iov_len = rv_buf_len(&pkts[i].buf);
 		msgs[i].msg_hdr.msg_iov = &iov[i];
 		msgs[i].msg_hdr.msg_iovlen = 1;
-		msgs[i].msg_hdr.msg_name = &dest.u;
-		msgs[i].msg_hdr.msg_namelen = dest.len;
+		msgs[i].msg_hdr.msg_name = &dest[to != NULL ? 0 : i].u;
+		msgs[i].msg_hdr.msg_namelen = dest[to != NULL ? 0 : i].len;
 	}
 	while (done < n) {
 		int r = sendmmsg(l->fd, &msgs[done], n - done, MSG_DONTWAIT);

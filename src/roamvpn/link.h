@@ -54,7 +54,7 @@ void rv_link_close(struct rv_link *l);
  * larger than its slot is flagged truncated. */
 int rv_link_recv(struct rv_link *l, struct rv_pkt *pkts, unsigned max, unsigned *got);
 
-/* Sends n packets to to. Sets *sent to how many left; returns 0,
+/* Sends n packets to to (to == NULL: each to its pkts[i].addr). Sets *sent to how many left; returns 0,
  * RV_ERR_AGAIN (the socket is full: retry the rest when writable) or
  * RV_ERR_SYSTEM (the failed packet is counted and skipped). */
 int rv_link_send(struct rv_link *l, struct rv_pkt *pkts, unsigned n,

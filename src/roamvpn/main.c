@@ -18,6 +18,7 @@
 #include "clock.h"
 #include "crypto.h"
 #include "daemon.h"
+#include "daemon_mgmt.h"
 #include "err.h"
 #include "keyfile.h"
 #include "log.h"
@@ -187,14 +188,6 @@ setup_privileges(const struct rv_options *o, struct rv_privs *privs)
 	return 0;
 }
 
-/* The version string of "version" and the status TITLE. */
-static void
-title(char *out, size_t len)
-{
-	snprintf(out, len, "roamvpn %s %s [SSL (OpenSSL)] [EPOLL] [AEAD]", PACKAGE_VERSION,
-	    RV_HOST);
-}
-
 /* --management and --status: opened once, they outlive restarts. */
 static int
 open_reporting(const struct rv_options *o, struct rv_carry *carry, struct rv_status_file *sf)
@@ -205,7 +198,7 @@ open_reporting(const struct rv_options *o, struct rv_carry *carry, struct rv_sta
 		.hold = o->mgmt_hold, .title = t,
 	};
 
-	title(t, sizeof(t));
+	rv_daemon_mgmt_title(t, sizeof(t));
 	if (o->mgmt_addr != NULL && rv_mgmt_open(&carry->mgmt, &mc) != 0)
 		return -1;
 	if (o->status_file != NULL) {

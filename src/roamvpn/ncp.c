@@ -136,7 +136,8 @@ rv_ncp_options_string(const struct rv_options *o, const struct rv_crypto *sc,
 		    (int)rv_comp_overhead(o->comp.alg) +
 		    (rv_proto_is_tcp(proto) ? 2 : 0),   /* the TCP length prefix */
 		.tun_ipv6 = o->has_ifconfig6 && !o->pull,
-		.ifconfig = o->has_ifconfig && !o->pull,
+		/* openvpn's "p2p without pull": not a client, not a server */
+		.ifconfig = o->has_ifconfig && !o->pull && !o->srv.mode_server,
 		.ifconfig_subnet = o->ifconfig_is_mask,
 		.ifconfig_local = o->ifconfig_is_mask ? net : o->ifconfig_local,
 		.ifconfig_remote = o->ifconfig_remote,
@@ -148,7 +149,8 @@ rv_ncp_options_string(const struct rv_options *o, const struct rv_crypto *sc,
 		.keysize = keybits,
 		.no_replay = o->no_replay,
 		.secret = sc != NULL,
-		.hide_cipher = o->pull && !rv_ncp_listed(o->data_ciphers, o->cipher),
+		.hide_cipher = (o->pull || o->srv.mode_server) &&
+		    !rv_ncp_listed(o->data_ciphers, o->cipher),
 		.tls_auth = tls && o->tls_wrap == RV_WRAP_AUTH,
 		.tls_role = !tls ? NULL : o->tls_server ? "tls-server" : "tls-client",
 		.tcp = !rv_proto_is_tcp(proto) ? 0 : rv_proto_is_tcp_server(proto) ? 1 : 2,

@@ -23,10 +23,10 @@
 #include "optarg.h"
 #include "options_mgmt.h"
 #include "options_comp.h"
+#include "options_server.h"
 #include "options_tls.h"
 
-/* The parts of the option table: this file's, options_tls.c's and
- * options_mgmt.c's. */
+/* This file's part of the option table (parts[] below lists them all). */
 static const struct rv_optdef table[];
 static const size_t table_len;
 static const struct rv_optdef *lookup(const char *name, size_t *index);
@@ -34,10 +34,8 @@ static const struct rv_optdef *lookup(const char *name, size_t *index);
 /* Options OpenVPN has that roamvpn does not implement yet: named clearly
  * instead of "unknown". */
 static const char *const not_yet[] = {
-	"server", "mode", "tls-crypt-v2", "push",
-	"ifconfig-pool", "ifconfig-pool-persist", "client-config-dir", "client-to-client",
-	"duplicate-cn", "max-clients", "up", "down", "server-ipv6", "fragment", "http-proxy", "socks-proxy", "redirect-gateway",
-	"dhcp-option", "pull-filter", "auth-user-pass-verify", "client-connect",
+	"tls-crypt-v2", "fragment", "http-proxy", "socks-proxy", "redirect-gateway",
+	"dhcp-option", "pull-filter", "server-ipv6", "up", "down",
 	"peer-fingerprint", "verify-hash", "remote-cert-ku", "remote-cert-eku",
 	NULL,
 };
@@ -520,8 +518,6 @@ static const struct rv_optdef table[] = {
 	  "Warn about, instead of refusing, these options if unknown." },
 	{ "setenv", "NAME VALUE", 1, 15, 0, opt_setenv,
 	  "\"setenv opt OPTION ...\" applies OPTION only if roamvpn knows it." },
-	{ "script-security", "LEVEL", 1, 2, 0, rv_optarg_ignore,
-	  "Accepted; roamvpn runs no scripts yet." },
 	{ "genkey", "[TYPE] [FILE]", 0, 2, 0, opt_genkey,
 	  "Write a new static key (TYPE secret, tls-auth or tls-crypt) to FILE or stdout." },
 	/* device */
@@ -622,8 +618,8 @@ static const size_t table_len = sizeof(table) / sizeof(table[0]);
 /* --- dispatch ---------------------------------------------------------------- */
 
 /* The parts of the whole table, in --help order: this file's, then those of
- * options_tls.c, options_mgmt.c and options_comp.c. Entry i's location is
- * locs[i]. */
+ * options_tls.c, options_mgmt.c, options_comp.c and options_server.c. Entry
+ * i's location is locs[i]. */
 static const struct {
 	const struct rv_optdef *defs;
 	const size_t *len;
@@ -632,6 +628,7 @@ static const struct {
 	{ rv_options_tls_table, &rv_options_tls_table_len },
 	{ rv_options_mgmt_table, &rv_options_mgmt_table_len },
 	{ rv_options_comp_table, &rv_options_comp_table_len },
+	{ rv_options_server_table, &rv_options_server_table_len },
 };
 
 static size_t
@@ -772,6 +769,7 @@ rv_options_init(struct rv_options *o)
 	o->replay_time = 15;
 	rv_options_tls_defaults(o);
 	rv_options_mgmt_defaults(o);
+	rv_options_server_defaults(o);
 	return 0;
 }
 
@@ -824,6 +822,7 @@ rv_options_clear(struct rv_options *o)
 	rv_optarg_src_clear(&o->secret);
 	rv_options_tls_clear(o);
 	rv_options_mgmt_clear(o);
+	rv_options_server_clear(o);
 	free(o->cipher);
 	free(o->auth);
 	free_list(o->ignore_unknown, o->nignore_unknown);

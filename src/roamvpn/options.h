@@ -81,6 +81,39 @@ struct rv_keysrc {
 	int direction;      /* RV_KEYDIR_* from the option's own argument */
 };
 
+/* --verify-client-cert */
+enum rv_vcc { RV_VCC_REQUIRE, RV_VCC_OPTIONAL, RV_VCC_NONE };
+/* --auth-user-pass-verify SCRIPT METHOD */
+enum rv_auth_method { RV_AUTH_VIA_FILE, RV_AUTH_VIA_ENV };
+
+/* Multi-client server options (options_server.c). */
+struct rv_srvopts {
+	bool mode_server;              /* --mode server, --server */
+	char *server_net, *server_mask;/* --server NET MASK */
+	bool server_nopool;            /* --server NET MASK nopool */
+	char *pool_start, *pool_end, *pool_mask;   /* --ifconfig-pool */
+	char **push;                   /* --push, then what helpers add */
+	size_t npush;
+	int max_clients;
+	bool duplicate_cn;
+	bool client_to_client;
+	int verify_client_cert;        /* enum rv_vcc */
+	bool username_as_common_name;
+	int connect_freq_n, connect_freq_sec;      /* 0 = no limit */
+	char *pool_persist;            /* --ifconfig-pool-persist FILE [SECS] */
+	int pool_persist_secs;
+	char *client_config_dir;
+	char *auth_verify;             /* --auth-user-pass-verify SCRIPT */
+	int auth_verify_method;        /* enum rv_auth_method */
+	char *client_connect, *client_disconnect;
+	int script_security;
+	/* filled by rv_options_server_check() */
+	bool has_pool;
+	struct in_addr pool_lo, pool_hi;           /* first, last address */
+	struct in_addr pool_netmask;               /* subnet/tap: the netmask */
+	struct in_addr net, mask;                  /* --server */
+};
+
 struct rv_options {
 	/* logging and process */
 	int verb;
@@ -214,6 +247,8 @@ struct rv_options {
 
 	/* compression (options_comp.c) */
 	struct rv_comp_conf comp;
+	/* multi-client server (options_server.c) */
+	struct rv_srvopts srv;
 
 	/* ignored when unknown (--ignore-unknown-option) */
 	char **ignore_unknown;

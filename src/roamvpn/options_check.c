@@ -18,6 +18,7 @@
 #include "err.h"
 #include "keyfile.h"
 #include "log.h"
+#include "options_server.h"
 #include "wire.h"
 #include "wrap.h"
 
@@ -314,6 +315,10 @@ resolve_proto(const struct rv_options *o, const char *option, enum rv_proto *p, 
 		*p += RV_PROTO_TCP_CLIENT - RV_PROTO_TCP;
 		return 0;
 	}
+	if (o->srv.mode_server) {
+		*p += RV_PROTO_TCP_SERVER - RV_PROTO_TCP;
+		return 0;
+	}
 	return bad(o, err, option, "tcp%s is ambiguous in this context: use tcp%s-server or "
 	    "tcp%s-client", fam[*p % 3], fam[*p % 3], fam[*p % 3]);
 }
@@ -325,6 +330,9 @@ check_proto(struct rv_options *o, char *err)
 
 	if ((r = resolve_proto(o, "proto", &o->proto, err)) != 0)
 		return r;
+	/* The server keys its clients by UDP address for now. */
+	if (o->srv.mode_server && rv_proto_is_tcp(o->proto))
+		return bad(o, err, "proto", "a server over TCP is not supported yet; use udp");
 	for (size_t i = 0; i < o->nremotes; i++) {
 		struct rv_remote *rm = &o->remotes[i];
 
@@ -506,9 +514,9 @@ rv_options_check(struct rv_options *o, char err[static RV_OPT_ERRLEN])
 	if ((r = default_port(o, &o->lport, err)) != 0 ||
 	    (r = default_port(o, &o->rport, err)) != 0)
 		return r;
-	if ((r = check_mode(o, err)) != 0 || (r = check_proto(o, err)) != 0 ||
-	    (r = check_keepalive(o, err)) != 0 ||
-	    (r = check_dev(o, err)) != 0 || (r = check_ifconfig(o, err)) != 0)
+	if ((r = check_mode(o, err)) != 0 || (r = check_keepalive(o, err)) != 0 ||
+	    (r = check_dev(o, err)) != 0 || (r = rv_options_server_check(o, err)) != 0 ||
+	    (r = check_proto(o, err)) != 0 || (r = check_ifconfig(o, err)) != 0)
 		return r;
 	for (size_t i = 0; i < o->nroutes; i++)
 		if ((r = check_route(o, &o->routes[i], err)) != 0)

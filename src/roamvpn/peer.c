@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "client.h"
 #include "ctlpkt.h"
 #include "clock.h"
 #include "daemon.h"
@@ -18,6 +17,7 @@
 #include "mss.h"
 #include "ncp.h"
 #include "ping.h"
+#include "session.h"
 
 enum {
 	SCRATCH_SIZE = 512,
@@ -76,10 +76,10 @@ set_mss(struct rv_peer *p)
 	struct rv_mss_overhead ov;
 
 	if (p->tls) {
-		if (p->d->client == NULL || (ks = rv_client_send_key(p->d->client)) == NULL)
+		if (p->owner == NULL || (ks = p->owner->send_key(p->owner_ctx)) == NULL)
 			return;
 		c = &ks->crypto;
-		hdr = rv_client_data_v2(p->d->client, &peer_id) ? 4 : 1;
+		hdr = p->owner->data_v2(p->owner_ctx, &peer_id) ? 4 : 1;
 	}
 	pid = !p->encrypted && !p->tls ? 0 : p->tls ? RV_WIRE_PID_LEN :
 	    c->with_pid ? RV_WIRE_PID_LONG_LEN : 0;
@@ -208,17 +208,17 @@ seal(struct rv_peer *p, struct rv_buf *b)
 	}
 	len = rv_buf_len(b);
 	if (p->tls) {
-		if ((ks = rv_client_send_key(p->d->client)) == NULL) {
+		if ((ks = p->owner->send_key(p->owner_ctx)) == NULL) {
 			rv_peer_drop(p, RV_DROP_NO_KEYS, NULL, "no data channel keys yet");
 			return RV_ERR_AGAIN;
 		}
-		v2 = rv_client_data_v2(p->d->client, &peer_id);
+		v2 = p->owner->data_v2(p->owner_ctx, &peer_id);
 		r = rv_crypto_seal_data(&ks->crypto, b, ks->key_id, v2, peer_id);
 		if (r == 0) {
 			ks->bytes += len;
 			ks->packets++;
 			if (rv_crypto_send_id(&ks->crypto) >= RV_WIRE_PID_RENEG)
-				rv_client_renegotiate(p->d->client, "packet id limit");
+				p->owner->renegotiate(p->owner_ctx, "packet id limit");
 		}
 	} else {
 		r = p->encrypted ? rv_crypto_seal(&p->crypto, b) : 0;
@@ -288,7 +288,10 @@ handle_occ(struct rv_peer *p, struct rv_pkt *pkt)
 		rv_peer_send_occ(p, RV_OCC_MTU_REPLY);
 		break;
 	case RV_OCC_EXIT:
-		rv_daemon_signal(p->d, RV_SIG_RESTART, "remote-exit");
+		if (p->owner != NULL && p->owner->expired != NULL)
+			p->owner->expired(p->owner_ctx, "remote-exit");
+		else
+			rv_daemon_signal(p->d, RV_SIG_RESTART, "remote-exit");
 		break;
 	default:
 		break;   /* MTU load tests: nothing to answer */
@@ -367,6 +370,7 @@ open_tls(struct rv_peer *p, struct rv_pkt *pkt)
 	struct rv_pid pid = { 0, 0 };
 	struct rv_keystate *ks;
 	uint8_t first, op;
+	bool floats;
 	int r;
 
 	if (rv_buf_peek_u8(&pkt->buf, 0, &first) != 0) {
@@ -375,14 +379,17 @@ open_tls(struct rv_peer *p, struct rv_pkt *pkt)
 	}
 	op = rv_ctlpkt_opcode(first);
 	if (op != RV_OP_DATA_V1 && op != RV_OP_DATA_V2) {
-		rv_client_control(p->d->client, pkt);
+		p->owner->control(p->owner_ctx, pkt);
 		return RV_RX_CONSUMED;
 	}
-	if (!rv_addr_is_set(&p->remote) || !rv_addr_equal(&p->remote, &pkt->addr)) {
+	/* A server's client may move by peer-id (wire facts 11): P_DATA_V2
+	 * from anywhere, the address follows once the packet is verified. */
+	floats = p->float_by_peer_id && op == RV_OP_DATA_V2;
+	if (!rv_addr_is_set(&p->remote) || (!floats && !rv_addr_equal(&p->remote, &pkt->addr))) {
 		rv_peer_drop(p, RV_DROP_SOURCE, &pkt->addr, "data from outside the TLS session");
 		return RV_RX_DROP;
 	}
-	if ((ks = rv_client_recv_key(p->d->client, rv_ctlpkt_key_id(first))) == NULL) {
+	if ((ks = p->owner->recv_key(p->owner_ctx, rv_ctlpkt_key_id(first))) == NULL) {
 		rv_peer_drop(p, RV_DROP_NO_KEYS, &pkt->addr, "no keys for this key id");
 		return RV_RX_DROP;
 	}
@@ -395,6 +402,8 @@ open_tls(struct rv_peer *p, struct rv_pkt *pkt)
 		stream_check_failed(p);
 		return RV_RX_DROP;
 	}
+	if (floats)
+		rv_peer_set_remote(p, &pkt->addr);
 	ks->bytes += rv_buf_len(&pkt->buf);
 	ks->packets++;
 	return RV_RX_DELIVER;

@@ -28,6 +28,21 @@
 #include "wire.h"
 
 struct rv_daemon;
+struct rv_keystate;
+
+/* TLS mode: whoever holds the peer's sessions (client.c for the one peer of
+ * p2p or a pulling client, server.c for each client of a server). The data
+ * path asks it for keys; it decides what a timeout or an exit means. */
+struct rv_peer_owner {
+	struct rv_keystate *(*recv_key)(void *ctx, uint8_t key_id);
+	struct rv_keystate *(*send_key)(void *ctx);
+	bool (*data_v2)(void *ctx, uint32_t *peer_id);
+	void (*renegotiate)(void *ctx, const char *why);
+	void (*control)(void *ctx, struct rv_pkt *pkt);
+	/* --ping-restart ran out / the peer sent OCC_EXIT. NULL: the daemon
+	 * restarts (the only peer of the run). */
+	void (*expired)(void *ctx, const char *why);
+};
 
 struct rv_peer {
 	struct rv_daemon *d;
@@ -35,9 +50,12 @@ struct rv_peer {
 	struct rv_sockaddr allowed[RV_ADDR_RESOLVE_MAX];  /* addresses of --remote */
 	size_t nallowed;
 	bool float_ok;                        /* --float */
+	bool float_by_peer_id;                /* a server's client: P_DATA_V2 may move it */
 	bool connected;                       /* an authenticated packet has arrived */
 	bool encrypted;                       /* static key configured */
-	bool tls;                             /* TLS mode: keys in d->client */
+	bool tls;                             /* TLS mode: keys held by owner */
+	const struct rv_peer_owner *owner;    /* TLS mode */
+	void *owner_ctx;
 	int ping, ping_restart;               /* in effect: configured or pushed */
 	struct rv_crypto crypto;
 	struct rv_replay replay;

@@ -693,6 +693,41 @@ rv_session_free(struct rv_session *s)
 }
 
 int
+rv_session_new_answered(struct rv_session **out, const struct rv_session_config *cfg,
+    const struct rv_session_ops *ops, void *owner, struct rv_event *ev,
+    const uint8_t sid[static RV_WIRE_SID_LEN], const uint8_t peer_sid[static RV_WIRE_SID_LEN],
+    uint32_t wrap_time)
+{
+	struct rv_session *s;
+	struct rv_keystate *ks;
+	const struct rv_rel_out *m;
+	static const uint8_t none[1];
+	int r;
+
+	if ((r = rv_session_new(&s, cfg, ops, owner, ev)) != 0)
+		return r;
+	memcpy(s->sid, sid, RV_WIRE_SID_LEN);
+	memcpy(s->peer_sid, peer_sid, RV_WIRE_SID_LEN);
+	s->have_peer_sid = true;
+	ks = &s->ks[0];
+	if ((r = ks_start(s, ks, 0)) != 0) {
+		rv_session_free(s);
+		return r;
+	}
+	/* Our reset (message 0) went out; the peer's (message 0) arrived. */
+	if ((m = rv_rel_next_due(ks->rel, now_ns(s))) != NULL)
+		rv_rel_sent(ks->rel, m, now_ns(s));
+	rv_rel_received(ks->rel, 0, none, 0);
+	ks->peer_reset = true;
+	if (cfg->wrap_mode != RV_WRAP_NONE) {
+		s->wrap.send_counter = 1;
+		s->wrap.send_time = wrap_time;
+	}
+	*out = s;
+	return 0;
+}
+
+int
 rv_session_start(struct rv_session *s)
 {
 	int r;

@@ -113,6 +113,18 @@ int rv_session_new(struct rv_session **out, const struct rv_session_config *cfg,
     const struct rv_session_ops *ops, void *owner, struct rv_event *ev);
 void rv_session_free(struct rv_session *s);
 
+/* A TLS-server session whose opening the server answered without state
+ * (wire facts 3.1, 3.2): our hard reset, with session id sid (the cookie)
+ * and the replay id (1, wrap_time) of its wrap, went out acknowledging the
+ * peer's reset from session peer_sid; the peer's next packet echoed sid.
+ * The session continues as if it had sent that reset itself: message ids
+ * and the wrap's replay counter carry on from there. Returns 0 or
+ * RV_ERR_NOMEM / RV_ERR_CRYPTO. */
+int rv_session_new_answered(struct rv_session **out, const struct rv_session_config *cfg,
+    const struct rv_session_ops *ops, void *owner, struct rv_event *ev,
+    const uint8_t sid[static RV_WIRE_SID_LEN], const uint8_t peer_sid[static RV_WIRE_SID_LEN],
+    uint32_t wrap_time);
+
 /* Queues our hard reset and sends it. A session that is not started answers
  * the peer's hard reset with its own instead (the peer started it). */
 int rv_session_start(struct rv_session *s);

@@ -66,6 +66,10 @@ on_watchdog(void *arg)
 		arm(p, &p->timers.watchdog, now(p) + rv_sec(1));
 		return;
 	}
+	if (p->owner != NULL && p->owner->expired != NULL && p->ping_restart > 0) {
+		p->owner->expired(p->owner_ctx, "ping-restart");
+		return;
+	}
 	rv_log(RV_LOG_INFO, "Inactivity timeout (--%s), %s", p->ping_restart > 0 ?
 	    "ping-restart" : "ping-exit", p->ping_restart > 0 ? "restarting" : "exiting");
 	rv_daemon_signal(p->d, p->ping_restart > 0 ? RV_SIG_RESTART : RV_SIG_EXIT,
@@ -142,7 +146,8 @@ rv_timers_start(struct rv_peer *p)
 	t->last_tx = t->last_rx = t->last_tun = n;
 	t->window_bytes = tun_bytes(p);
 	rv_timers_keepalive_changed(p);
-	if (o->inactive > 0)
+	/* --inactive watches the whole device, not one client of a server. */
+	if (o->inactive > 0 && (p->owner == NULL || p->owner->expired == NULL))
 		arm(p, &t->inactive, n + rv_sec((uint64_t)o->inactive));
 	/* Static-key mode checks options with the peer; the first request goes
 	 * out after a second so the peer has a chance to be up. */

@@ -641,6 +641,8 @@ set_options(SSL_CTX *c, const struct rv_tls_config *cfg)
 	SSL_CTX_set_default_passwd_cb(c, pem_password);
 	if (cfg->server && cfg->verify_client_cert_optional)
 		mode = SSL_VERIFY_PEER;
+	if (cfg->server && cfg->verify_client_cert_none)
+		mode = SSL_VERIFY_NONE;
 	SSL_CTX_set_verify(c, mode, rv_tlsverify_cb);
 }
 

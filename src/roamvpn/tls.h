@@ -52,7 +52,8 @@ struct rv_tls_config {
 	enum rv_tls_remote_cert remote_cert_tls;
 	const char *verify_x509_name;         /* NULL: no check */
 	enum rv_tls_x509_type verify_x509_type;
-	bool verify_client_cert_optional;     /* server: --verify-client-cert optional (later) */
+	bool verify_client_cert_optional;     /* server: --verify-client-cert optional */
+	bool verify_client_cert_none;         /* server: --verify-client-cert none */
 };
 
 enum { RV_TLS_ERRLEN = 512 };

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef RV_SERVER_INT_H
+#define RV_SERVER_INT_H
+
+/*
+ * Inside the server: the state server.c (admission, lookups, routing,
+ * removal) and srvclient.c (one client's sessions, authentication,
+ * negotiation, push, scripts) share. Not for other files: they use
+ * server.h.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "ccd.h"
+#include "cookie.h"
+#include "ncp.h"
+#include "peer.h"
+#include "pool.h"
+#include "server.h"
+#include "session.h"
+#include "table.h"
+#include "wire.h"
+#include "wrap.h"
+
+enum {
+	RV_SRV_WHO_MAX = RV_SERVER_NAME_MAX + RV_ADDRSTRLEN,
+	RV_SRV_SCRATCH = 2048,
+};
+
+/* Drops that belong to no client (or to the admission). */
+#define SRV_DROPS(X) \
+	X(NO_CLIENT, "no-client")             /* data or control from an unknown address */ \
+	X(BAD_RESET, "bad-reset")             /* a reset that failed the wrap or framing */ \
+	X(BAD_COOKIE, "bad-cookie")           /* second packet without our cookie */ \
+	X(RATE, "connect-rate")               /* over --connect-freq or the reset limit */ \
+	X(FULL, "max-clients")                /* --max-clients reached */ \
+	X(SOURCE, "bad-source-address")       /* inner source is not the client's */ \
+	X(NO_ROUTE, "no-route")               /* device packet for no client */
+
+#define SRV_DROP_ENUM_(id, name) SD_##id,
+enum rv_srv_drop { SRV_DROPS(SRV_DROP_ENUM_) SD__MAX };
+#undef SRV_DROP_ENUM_
+
+
+struct rv_srvclient;
+
+/* An iroute of a client, in the server's by_iroute table. */
+struct rv_srv_iroute {
+	struct rv_tnode node;
+	struct rv_srvclient *c;
+};
+
+struct rv_srvclient {
+	struct rv_server *srv;
+	struct rv_peer peer;                /* data path */
+	struct rv_session *session;
+	struct rv_tnode by_addr, by_sid, by_vaddr;
+	struct rv_srvclient *next, *prev;      /* clients, or the dead list */
+	uint32_t peer_id;
+	unsigned long cid;                  /* management client id, from 0 */
+	bool dead;
+	bool negotiated;                    /* keys made, address assigned */
+	bool has_pool;
+	size_t pool_idx;
+	bool has_vaddr;
+	struct in_addr vaddr, vpeer;        /* pushed ifconfig: address, peer or netmask */
+	struct rv_ncp ncp;
+	char cn[RV_SERVER_NAME_MAX];
+	char username[RV_SERVER_NAME_MAX];
+	char peer_info[1024];
+	time_t since;
+	uint64_t bytes_out;
+	uint64_t last_push;                 /* monotonic ns, 0 = never */
+	bool push_pending;                  /* push unasked once our key method 2 is acked */
+	struct rv_timer linger;             /* AUTH_FAILED or EXIT: remove a little later */
+	const char *linger_why;
+	bool closing;                       /* said EXIT: address freed, late packets absorbed */
+	struct rv_ccd ccd;                  /* per-client options (client-config-dir, client-connect) */
+	struct rv_srv_iroute *iroute_nodes; /* one per ccd.iroutes, in by_iroute */
+	bool connected;                     /* --client-connect ran: disconnect runs too */
+};
+
+struct rv_server {
+	struct rv_daemon *d;
+	const struct rv_options *o;
+	struct rv_tls_ctx *tls;
+	struct rv_session_config cfg;
+	struct rv_wrap wrap;                /* stateless: resets and cookie checks */
+	struct rv_cookie cookie;
+	struct rv_rate reset_rate, connect_rate;
+	struct rv_table by_addr, by_sid, by_vaddr;
+	struct rv_table by_iroute;          /* iroute network and prefix length */
+	uint64_t iroute_bits;               /* prefix lengths (bit n: /n) in by_iroute */
+	struct rv_srvclient **by_id;           /* peer-id -> client */
+	uint32_t max_clients, next_id;
+	unsigned long next_cid;
+	struct rv_srvclient *clients, *last;   /* in connection order */
+	unsigned nclients;
+	struct rv_srvclient *dead;             /* freed by reap_timer */
+	struct rv_timer reap_timer;
+	struct rv_pool pool;
+	bool has_pool;
+	bool subnet;                        /* topology subnet (ifconfig carries a netmask) */
+	char occ_local[RV_WIRE_OCC_STRING_MAX], occ_remote[RV_WIRE_OCC_STRING_MAX];
+	struct rv_pktpool fwd;              /* client-to-client */
+	uint8_t scratch[RV_SRV_SCRATCH];
+	uint64_t drops[SD__MAX];
+	uint64_t gone_drops[RV_DROP__MAX];  /* of clients that left */
+	uint64_t admitted, resets_answered;
+	uint64_t late;                      /* packets of clients that said EXIT */
+	uint64_t not_ipv4;                  /* IPv6 (none in the tunnel yet), broadcast, multicast */
+	struct rv_ratelimit rl;
+	struct rv_timer persist_timer;
+};
+
+/* --- server.c ---------------------------------------------------------------- */
+
+uint64_t rv_srv_now(const struct rv_server *s);
+
+/* "cn/address" of a client, for logs. */
+const char *rv_srv_who(const struct rv_srvclient *c, char buf[static RV_SRV_WHO_MAX]);
+
+/* Removes c: out of every table, its address back to the pool, its
+ * --client-disconnect script run; the memory goes later (c may be inside
+ * its own session's callback). */
+void rv_srv_kill(struct rv_srvclient *c, const char *why);
+
+/* c said it exits (EXIT, OCC_EXIT): its address and routes go at once,
+ * --client-disconnect runs; its late packets are absorbed for 5 s (as
+ * openvpn does, so they do not look like a new client), then it goes. */
+void rv_srv_close(struct rv_srvclient *c, const char *why);
+
+/* c's virtual address and iroutes start routing to it. */
+void rv_srv_learn(struct rv_srvclient *c);
+
+/* --- srvclient.c -------------------------------------------------------------- */
+
+extern const struct rv_session_ops rv_srvclient_session_ops;
+extern const struct rv_peer_owner rv_srvclient_peer_owner;
+
+/* Timer callback of c->linger: removes a refused or exited client. */
+void rv_srvclient_linger(void *arg);
+
+/* Sends the unasked PUSH_REPLY once the client has our key method 2. */
+void rv_srvclient_push_if_due(struct rv_srvclient *c);
+
+/* Runs --client-disconnect for a client that was connected. */
+void rv_srvclient_disconnected(struct rv_srvclient *c);
+
+#endif
