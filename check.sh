@@ -62,6 +62,7 @@ mkdir -p build-fuzz
 fuzz_one() {
 	local h=$1 seeds corpus scratch extra=""
 	seeds="$top/tests/fuzz/seeds/${h#fuzz_}"
+	[ -d "$seeds" ] || { echo "FAIL: $h has no seed directory $seeds" >&2; return 1; }
 	corpus=$(mktemp -d "/tmp/roamvpn-$h.XXXXXX")
 	scratch=$(mktemp -d "/tmp/roamvpn-$h-run.XXXXXX")
 	# Run from a scratch directory: the option fuzzer may create files. Its
