@@ -672,12 +672,19 @@ setup(struct rv_server *s)
 	size_t expect = (size_t)s->max_clients;
 	int r;
 
-	rv_client_tls_config(o, &tc);
-	tc.verify_client_cert_optional = o->srv.verify_client_cert == RV_VCC_OPTIONAL;
-	tc.verify_client_cert_none = o->srv.verify_client_cert == RV_VCC_NONE;
-	if ((r = rv_tls_ctx_new(&s->tls, &tc, err)) != 0) {
-		rv_log(RV_LOG_ERR, "%s", err);
-		return r;
+	if (s->d->carry->tls_ctx != NULL) {
+		/* --persist-key: what the first run read (maybe as root). */
+		s->tls = s->d->carry->tls_ctx;
+	} else {
+		rv_client_tls_config(o, &tc);
+		tc.verify_client_cert_optional = o->srv.verify_client_cert == RV_VCC_OPTIONAL;
+		tc.verify_client_cert_none = o->srv.verify_client_cert == RV_VCC_NONE;
+		if ((r = rv_tls_ctx_new(&s->tls, &tc, err)) != 0) {
+			rv_log(RV_LOG_ERR, "%s", err);
+			return r;
+		}
+		if (o->persist_key)
+			s->d->carry->tls_ctx = s->tls;
 	}
 	session_config(s);
 	if ((r = stateless_wrap(s)) != 0 || (r = rv_cookie_init(&s->cookie, o->hand_window)) != 0 ||
@@ -741,7 +748,8 @@ rv_server_free(struct rv_server *s)
 	rv_pktpool_clear(&s->fwd);
 	rv_cookie_clear(&s->cookie);
 	rv_wrap_clear(&s->wrap);
-	rv_tls_ctx_free(s->tls);
+	if (s->tls != s->d->carry->tls_ctx)
+		rv_tls_ctx_free(s->tls);
 	free(s);
 }
 

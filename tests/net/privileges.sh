@@ -14,7 +14,9 @@
 #    --persist-tun --persist-key: up, then SIGUSR1: a new TLS handshake with
 #    the certificates read by the first run, the pushed configuration is what
 #    the device has ("Preserving previous TUN/TAP instance"), pings pass.
-# 3. --user with a name that does not exist: exit status 1 and a line naming
+# 3. A server (--server) likewise: after SIGUSR1 without privileges it serves
+#    a new openvpn client with the certificates of the first run.
+# 4. --user with a name that does not exist: exit status 1 and a line naming
 #    the option, before anything is set up.
 
 # Under sh (SH_LOG_COMPILER may be /bin/sh), start again under bash.
@@ -108,6 +110,28 @@ tls_client_restart() {
 	vpn_stop srv
 }
 
+server_restart() {
+	local mark
+	vpn_up srv 1 rv --dev vpn0 --dev-type tun --local "$UNDER.1" --port 1194 \
+		--server "$SRV_NET.0" 255.255.255.0 --topology subnet --ca "$PKI/ca.crt" \
+		--cert "$PKI/server.crt" --key "$PKI/server.key" --dh none --keepalive 10 60 \
+		--user nobody --group nogroup --persist-tun --persist-key --verb 4
+	wait_log srv 'UID set to nobody'
+	assert_dropped srv
+	mark=$(log_mark srv)
+	pretty "" "kill -USR1 ${VPN_PID[srv]}  # srv"
+	kill -USR1 "${VPN_PID[srv]}"
+	wait_log srv 'Initialization Sequence Completed' "$TIMEOUT" "$mark"
+	[[ $(log_since srv 'ERROR' "$mark" | grep -c .) == 0 ]] ||
+		fail "errors after the restart: $(log_since srv 'ERROR' "$mark")"
+	tls_client cli ovpn
+	vpn_wait_init cli
+	ping_ok 2 "$SRV_NET.1"
+	assert_dropped srv
+	vpn_stop cli
+	vpn_stop srv
+}
+
 no_such_user() {
 	local rc=0 out
 	pretty 1 "$ROAMVPN ... --user roamvpn-no-such-user"
@@ -122,4 +146,5 @@ no_such_user() {
 
 run_section "static key: --user --group --chroot --mlock, then SIGUSR1" static_key
 run_section "TLS client: --user --group --persist-tun --persist-key, then SIGUSR1" tls_client_restart
+run_section "server: --user --group --persist-tun --persist-key, then SIGUSR1" server_restart
 run_section "--user that does not exist" no_such_user
