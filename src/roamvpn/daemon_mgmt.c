@@ -44,17 +44,20 @@ signal_fn(void *arg, int signo)
 	rv_daemon_raise(arg, signo);
 }
 
+void
+rv_daemon_mgmt_base_ops(struct rv_daemon *d, struct rv_mgmt_ops *ops)
+{
+	*ops = (struct rv_mgmt_ops){ .arg = d, .signal = signal_fn, .bytes = bytes };
+}
+
 int
 rv_daemon_mgmt_attach(struct rv_daemon *d)
 {
-	const struct rv_mgmt_ops ops = {
-		.arg = d,
-		.status = { report, d },
-		.signal = signal_fn,
-		.bytes = bytes,
-	};
+	struct rv_mgmt_ops ops;
 	int r = 0;
 
+	rv_daemon_mgmt_base_ops(d, &ops);
+	ops.status = (struct rv_status_source){ report, d };
 	if (d->carry->status != NULL)
 		r = rv_status_file_attach(d->carry->status, d->ev, &ops.status);
 	if (r == 0)

@@ -26,6 +26,11 @@ void rv_daemon_mgmt_set_ops(struct rv_daemon *d, const struct rv_mgmt_ops *ops);
 /* Before the run's event loop goes away. */
 void rv_daemon_mgmt_detach(struct rv_daemon *d);
 
+/* Fills what every run offers the management interface: arg (d), the link
+ * byte counts and the signals; the caller adds status (and a server its
+ * kill operations). */
+void rv_daemon_mgmt_base_ops(struct rv_daemon *d, struct rv_mgmt_ops *ops);
+
 /* The version string of "version" and of the status TITLE. */
 void rv_daemon_mgmt_title(char *out, size_t len);
 

@@ -126,34 +126,16 @@ n_clients(void *arg)
 	return (int)rv_server_clients(((const struct rv_daemon *)arg)->server);
 }
 
-static void
-bytes(void *arg, uint64_t *in, uint64_t *out)
-{
-	const struct rv_daemon *d = arg;
-
-	*in = d->link.rx_bytes;
-	*out = d->link.tx_bytes;
-}
-
-static void
-signal_fn(void *arg, int signo)
-{
-	rv_daemon_raise(arg, signo);
-}
-
 void
 rv_srvmgmt_attach(struct rv_daemon *d)
 {
-	const struct rv_mgmt_ops ops = {
-		.arg = d,
-		.status = { report, d },
-		.signal = signal_fn,
-		.bytes = bytes,
-		.kill_by_cn = kill_by_cn,
-		.kill_by_addr = kill_by_addr,
-		.kill_by_cid = kill_by_cid,
-		.n_clients = n_clients,
-	};
+	struct rv_mgmt_ops ops;
 
+	rv_daemon_mgmt_base_ops(d, &ops);
+	ops.status = (struct rv_status_source){ report, d };
+	ops.kill_by_cn = kill_by_cn;
+	ops.kill_by_addr = kill_by_addr;
+	ops.kill_by_cid = kill_by_cid;
+	ops.n_clients = n_clients;
 	rv_daemon_mgmt_set_ops(d, &ops);
 }
