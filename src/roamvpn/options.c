@@ -773,8 +773,8 @@ rv_options_init(struct rv_options *o)
 	return 0;
 }
 
-static void
-free_list(char **list, size_t n)
+void
+rv_options_free_list(char **list, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		free(list[i]);
@@ -791,7 +791,7 @@ rv_options_clear(struct rv_options *o)
 	free(o->group);
 	free(o->chroot_dir);
 	free(o->syslog_name);
-	free_list(o->providers, o->nproviders);
+	rv_options_free_list(o->providers, o->nproviders);
 	free(o->genkey_file);
 	free(o->dev);
 	free(o->dev_node);
@@ -825,8 +825,8 @@ rv_options_clear(struct rv_options *o)
 	rv_options_server_clear(o);
 	free(o->cipher);
 	free(o->auth);
-	free_list(o->ignore_unknown, o->nignore_unknown);
-	free_list(o->files, o->nfiles);
+	rv_options_free_list(o->ignore_unknown, o->nignore_unknown);
+	rv_options_free_list(o->files, o->nfiles);
 	free(o->locs);
 	free(o->first_config);
 	rv_key2_wipe(&o->key);
@@ -884,6 +884,18 @@ rv_options_prefix(const struct rv_options *o, const char *name, char *out, size_
 		snprintf(out, outlen, "command line: --%s: ", name);
 	else
 		snprintf(out, outlen, "%s:%u: %s: ", w.file, w.line, name);
+}
+
+int
+rv_options_vbad(const struct rv_options *o, char *err, const char *name, const char *fmt,
+    va_list ap)
+{
+	char prefix[256], msg[RV_OPT_ERRLEN];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rv_options_prefix(o, name, prefix, sizeof(prefix));
+	snprintf(err, RV_OPT_ERRLEN, "%s%s", prefix, msg);
+	return RV_ERR_FORMAT;
 }
 
 void

@@ -9,6 +9,7 @@
  * leaves nothing half-applied: the caller throws the struct away.
  */
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -336,6 +337,14 @@ struct rv_optloc rv_options_where(const struct rv_options *o, const char *name);
 /* Formats "file:line: name: " (or "command line: --name: ") into out. */
 void rv_options_prefix(const struct rv_options *o, const char *name, char *out,
     size_t outlen);
+
+/* Writes "<prefix of name>: <fmt ...>" into err and returns RV_ERR_FORMAT:
+ * the body of the validation passes' error helpers. */
+int rv_options_vbad(const struct rv_options *o, char *err, const char *name, const char *fmt,
+    va_list ap) __attribute__((format(printf, 4, 0)));
+
+/* Frees a list of n strings and the list. */
+void rv_options_free_list(char **list, size_t n);
 
 /* Writes the option table with help text to stdout. */
 void rv_options_print_help(void);

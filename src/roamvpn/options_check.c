@@ -28,15 +28,13 @@ static int bad(const struct rv_options *o, char *err, const char *option,
 static int
 bad(const struct rv_options *o, char *err, const char *option, const char *fmt, ...)
 {
-	char prefix[256], msg[RV_OPT_ERRLEN];
 	va_list ap;
+	int r;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	r = rv_options_vbad(o, err, option, fmt, ap);
 	va_end(ap);
-	rv_options_prefix(o, option, prefix, sizeof(prefix));
-	snprintf(err, RV_OPT_ERRLEN, "%s%s", prefix, msg);
-	return RV_ERR_FORMAT;
+	return r;
 }
 
 static int bad_at(const struct rv_optloc *loc, char *err, const char *option,

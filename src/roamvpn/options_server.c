@@ -161,14 +161,6 @@ rv_options_server_defaults(struct rv_options *o)
 	o->srv.script_security = 1;
 }
 
-static void
-free_list(char **list, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(list[i]);
-	free(list);
-}
-
 void
 rv_options_server_clear(struct rv_options *o)
 {
@@ -179,7 +171,7 @@ rv_options_server_clear(struct rv_options *o)
 	free(s->pool_start);
 	free(s->pool_end);
 	free(s->pool_mask);
-	free_list(s->push, s->npush);
+	rv_options_free_list(s->push, s->npush);
 	free(s->pool_persist);
 	free(s->client_config_dir);
 	free(s->auth_verify);
@@ -195,15 +187,13 @@ static int bad(const struct rv_options *o, char *err, const char *option,
 static int
 bad(const struct rv_options *o, char *err, const char *option, const char *fmt, ...)
 {
-	char prefix[256], msg[RV_OPT_ERRLEN];
 	va_list ap;
+	int r;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	r = rv_options_vbad(o, err, option, fmt, ap);
 	va_end(ap);
-	rv_options_prefix(o, option, prefix, sizeof(prefix));
-	snprintf(err, RV_OPT_ERRLEN, "%s%s", prefix, msg);
-	return RV_ERR_FORMAT;
+	return r;
 }
 
 static bool
