@@ -99,14 +99,12 @@ rv_client_tls_config(const struct rv_options *o, struct rv_tls_config *t)
 	t->verify_x509_type = (enum rv_tls_x509_type)o->verify_x509_type;
 }
 
-static void
-session_config(struct rv_client *c)
+void
+rv_client_session_config(const struct rv_options *o, struct rv_tls_ctx *tls,
+    struct rv_session_config *s)
 {
-	const struct rv_options *o = c->o;
-	struct rv_session_config *s = &c->cfg;
-
 	s->tls_server = o->tls_server;
-	s->tls_ctx = c->tls;
+	s->tls_ctx = tls;
 	s->wrap_mode = o->tls_wrap;
 	s->wrap_key = &o->tls_wrap_key;
 	s->wrap_dir = o->tls_wrap_dir;
@@ -120,7 +118,13 @@ session_config(struct rv_client *c)
 	s->reneg_sec_min = o->reneg_sec_min;
 	s->reneg_bytes = o->reneg_bytes;
 	s->reneg_pkts = o->reneg_pkts;
-	s->outer_overhead = rv_link_overhead(&c->d->link, rv_addr_family(&c->p->remote));
+}
+
+static void
+session_config(struct rv_client *c)
+{
+	rv_client_session_config(c->o, c->tls, &c->cfg);
+	c->cfg.outer_overhead = rv_link_overhead(&c->d->link, rv_addr_family(&c->p->remote));
 }
 
 /* --- session callbacks ------------------------------------------------------------ */

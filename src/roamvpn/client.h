@@ -31,6 +31,11 @@ struct rv_tls_config;
 /* The TLS configuration the options describe (also used by the server). */
 void rv_client_tls_config(const struct rv_options *o, struct rv_tls_config *t);
 
+/* The session settings of the options (all but the outer overhead), with
+ * TLS context tls: the server's sessions use them too. */
+void rv_client_session_config(const struct rv_options *o, struct rv_tls_ctx *tls,
+    struct rv_session_config *s);
+
 /* Sets up TLS mode for d's peer (TLS context from the options). Returns 0
  * or an RV_ERR_* after logging why. */
 int rv_client_new(struct rv_client **out, struct rv_daemon *d);

@@ -573,24 +573,10 @@ rv_server_seal(struct rv_server *s, struct rv_pkt *pkt)
 static void
 session_config(struct rv_server *s)
 {
-	const struct rv_options *o = s->o;
 	struct rv_session_config *c = &s->cfg;
 
+	rv_client_session_config(s->o, s->tls, c);
 	c->tls_server = true;
-	c->tls_ctx = s->tls;
-	c->wrap_mode = o->tls_wrap;
-	c->wrap_key = &o->tls_wrap_key;
-	c->wrap_dir = o->tls_wrap_dir;
-	c->auth = o->auth;
-	c->replay_window = (uint32_t)o->replay_window;
-	c->replay_time = (uint32_t)o->replay_time;
-	c->tls_timeout = o->tls_timeout;
-	c->hand_window = o->hand_window;
-	c->tran_window = o->tran_window;
-	c->reneg_sec = o->reneg_sec;
-	c->reneg_sec_min = o->reneg_sec_min;
-	c->reneg_bytes = o->reneg_bytes;
-	c->reneg_pkts = o->reneg_pkts;
 	c->outer_overhead = s->d->link.family == AF_INET6 ? RV_WIRE_UDP6_OVERHEAD :
 	    RV_WIRE_UDP4_OVERHEAD;
 }
