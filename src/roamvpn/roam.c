@@ -53,6 +53,8 @@ on_path(void *arg, const struct rv_path *old, const struct rv_path *path, uint64
 		rv_timer_disarm(r->ev, &r->probe);
 		return;
 	}
+	if (r->p->d->link.tcp && !rv_proto_is_tcp_client(r->p->d->proto))
+		return;   /* a tcp-server waits for its peer to connect again */
 	if (r->p->d->link.tcp) {
 		/* The connection is bound to the old address: a new one, now,
 		 * instead of waiting for --ping-restart. */
