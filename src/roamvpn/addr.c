@@ -176,3 +176,12 @@ rv_addr_mask6(struct in6_addr *a, int bits)
 			a->s6_addr[i] &= (uint8_t)(0xff << (8 - keep));
 	}
 }
+
+void
+rv_addr_of_socket(int fd, struct rv_sockaddr *out)
+{
+	out->len = sizeof(out->u);
+	if (getsockname(fd, &out->u.sa, &out->len) != 0)
+		out->len = 0;
+	rv_addr_unmap(out);
+}

@@ -47,6 +47,10 @@ int rv_addr_parse_prefix6(const char *s, struct in6_addr *a, int *bits);
 /* Clears the bits of a beyond the first bits. */
 void rv_addr_mask6(struct in6_addr *a, int bits);
 
+/* The local address of socket fd (IPv4-mapped unmapped); unset (len 0) if
+ * the kernel does not say. */
+void rv_addr_of_socket(int fd, struct rv_sockaddr *out);
+
 /* "192.0.2.1:1194" or "[2001:db8::1]:1194"; returns buf. */
 const char *rv_addr_fmt(const struct rv_sockaddr *a, char buf[static RV_ADDRSTRLEN]);
 

@@ -48,10 +48,7 @@ rv_link_open(struct rv_link *l, int family, bool v6only, const struct rv_sockadd
 			return RV_ERR_SYSTEM;
 		}
 	}
-	l->local.len = sizeof(l->local.u);
-	if (getsockname(l->fd, &l->local.u.sa, &l->local.len) != 0)
-		l->local.len = 0;
-	rv_addr_unmap(&l->local);
+	rv_addr_of_socket(l->fd, &l->local);
 	return 0;
 }
 
@@ -94,9 +91,7 @@ rv_link_open_tcp(struct rv_link *l, const struct rv_sockaddr *remote, int family
 		}
 		l->fd = l->conn.fd;
 		l->family = rv_addr_family(remote);
-		l->local.len = sizeof(l->local.u);
-		if (getsockname(l->fd, &l->local.u.sa, &l->local.len) != 0)
-			l->local.len = 0;
+		rv_addr_of_socket(l->fd, &l->local);
 		return 0;
 	}
 	if ((r = rv_tcp_listen(&l->listener, family, v6only, bind_to, err, errlen)) != 0) {

@@ -404,10 +404,7 @@ rv_tcp_listen(struct rv_tcp_listener *l, int family, bool v6only,
 		rv_tcp_listener_close(l);
 		return RV_ERR_SYSTEM;
 	}
-	l->local.len = sizeof(l->local.u);
-	if (getsockname(l->fd, &l->local.u.sa, &l->local.len) != 0)
-		l->local.len = 0;
-	rv_addr_unmap(&l->local);
+	rv_addr_of_socket(l->fd, &l->local);
 	return 0;
 }
 
