@@ -30,6 +30,7 @@ struct rv_netwatch {
 	struct nl_sock *lookup;        /* RTM_GETROUTE requests */
 	struct rv_io io;
 	struct rv_timer settle;
+	bool pending;                  /* notifications read in this batch */
 	uint64_t first_at;             /* first notification of the current burst */
 	struct rv_sockaddr server;
 	struct rv_path path;
@@ -167,10 +168,10 @@ rv_netwatch_lookup(struct rv_netwatch *w, const struct rv_sockaddr *server, stru
 
 /* --- notifications --------------------------------------------------------------- */
 
+/* Asks the kernel for the path and tells the owner if it changed. */
 static void
-settle(void *arg)
+look(struct rv_netwatch *w)
 {
-	struct rv_netwatch *w = arg;
 	struct rv_path old = w->path, now;
 
 	if (rv_netwatch_lookup(w, &w->server, &now) != 0)
@@ -180,10 +181,19 @@ settle(void *arg)
 		w->fn(w->arg, &old, &now, w->first_at);
 }
 
-/* A burst starts: look again once it has settled. */
+/* The burst has settled: one last look, for a state that its
+ * notifications announced only in part. */
+static void
+settle(void *arg)
+{
+	look(arg);
+}
+
+/* A notification: the first of a burst starts its settle window. */
 static void
 changed(struct rv_netwatch *w)
 {
+	w->pending = true;
 	if (rv_timer_armed(&w->settle))
 		return;
 	w->first_at = rv_clock_now();
@@ -198,6 +208,9 @@ on_notification(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
+/* Every notification waiting is read first; then one look at once (a
+ * handover must not wait for its burst to end), and one more when the
+ * burst has settled. */
 static void
 on_readable(void *arg, uint32_t events)
 {
@@ -205,10 +218,13 @@ on_readable(void *arg, uint32_t events)
 	int r;
 
 	(void)events;
+	w->pending = false;
 	r = nl_recvmsgs_default(w->notify);
 	/* Lost notifications (the socket overflowed): something changed. */
 	if (r == -NLE_NOMEM || r == -NLE_MSG_OVERFLOW)
 		changed(w);
+	if (w->pending)
+		look(w);
 }
 
 int

@@ -5,11 +5,13 @@
 /*
  * netwatch: a client's path to its server, kept current from netlink
  * (libnl-route-3) inside the event loop. Link, address and route changes
- * arrive as multicast notifications; a burst of them (a Wi-Fi handover sends
- * several) is coalesced for RV_NETWATCH_SETTLE_NS, then the kernel is asked
- * once for its route to the server (RTM_GETROUTE). The owner hears about it
- * only when that route's output interface or source address changed, or the
- * route appeared or vanished.
+ * arrive as multicast notifications. Each batch of them read from the socket
+ * makes one lookup of the kernel's route to the server (RTM_GETROUTE) at
+ * once, and a burst (a Wi-Fi handover sends several) one more lookup
+ * RV_NETWATCH_SETTLE_NS after it started, for state its notifications
+ * announced only in part. The owner hears about it only when that route's
+ * output interface or source address changed, or the route appeared or
+ * vanished.
  *
  * One netlink socket for the notifications, one for the lookups; nothing is
  * allocated per notification. If the kernel drops notifications (the socket
