@@ -23,7 +23,9 @@
 	X(NO_KEYS, "no-data-keys")       /* data for a key id we have no keys for */ \
 	X(UNKNOWN_SESSION, "unknown-session") /* control packet of no session */ \
 	X(UNSUPPORTED, "unsupported")    /* tls-crypt-v2, key method 1 */      \
-	X(DECOMPRESS, "decompress-failed") /* bad compression framing or data */
+	X(DECOMPRESS, "decompress-failed") /* bad compression framing or data */ \
+	X(ROAM_MSG, "bad-roam-message")  /* malformed or unexpected roam message */ \
+	X(UNVALIDATED, "unvalidated-path-limit") /* over 3x to a new address */
 
 #define RV_DROP_ENUM_(id, name) RV_DROP_##id,
 enum rv_drop {

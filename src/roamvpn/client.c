@@ -368,6 +368,10 @@ apply_push(struct rv_client *c)
 	if (install(c, c->session, ks) != 0)
 		return restart(c, "key-failure");
 	rv_peer_apply_keepalive(c->p, c->push.ping, c->push.ping_restart);
+	if (c->push.roam && c->o->roam && !c->p->roam_ext) {
+		rv_peer_roam_enable(c->p, 0);
+		rv_log(RV_LOG_INFO, "roam: the server speaks the mobility extension");
+	}
 	if (push_tun(c) != 0)
 		return restart(c, "tun-failure");
 	c->pushed = true;

@@ -5,6 +5,8 @@
  */
 #include "ncp.h"
 
+#include "roamvpn/roam.h"
+
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,6 +83,12 @@ rv_ncp_peer_info(const struct rv_options *o, char *out, size_t len)
 	    rv_ncp_listed(dc, "AES-128-GCM") && rv_ncp_listed(dc, "AES-256-GCM") ?
 	    "IV_NCP=2\n" : "", dc, proto);
 	rv_comp_peer_info(&o->comp, out, len);
+	/* A roaming client offers the mobility extension. */
+	if (o->roam) {
+		size_t used = strlen(out);
+
+		snprintf(out + used, len - used, RV_ROAM_PEER_INFO_KEY "=%d\n", RV_ROAM_VERSION);
+	}
 }
 
 /* What openvpn counts as a data packet's overhead in the options string's

@@ -34,6 +34,7 @@ struct rv_ncp {
 	bool p2p_peer_id_ekm;       /* p2p: peer_id from the exporter (caller fills it) */
 	bool cc_exit;               /* EXIT control message */
 	bool dyn_tls_crypt;
+	bool roam;                  /* the mobility extension (include/roamvpn/roam.h) */
 };
 
 enum { RV_NCP_ERRLEN = 256 };

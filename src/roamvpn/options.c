@@ -541,10 +541,16 @@ static const struct rv_optdef table[] = {
 	{ "route-metric", "N", 1, 1, 0, rv_optarg_int_field, "Default metric of --route.", RV_OPT_FIELD(route_metric),
 	  0, 16777215 },
 	{ "roam", "[yes|no]", 0, 1, 0, opt_roam,
-	  "Follow changes of the path to the peer at once (default yes; the end with --remote)." },
+	  "Mobility (default yes): a client or an end with --remote follows changes of its path "
+	  "to the peer at once; both offer the roamvpn mobility extension (a server to clients "
+	  "that announce it)." },
 	{ "roam-hold", "SECS", 1, 1, 0, rv_optarg_int_field,
 	  "Keep the session this long without any route to the peer (default 3600).",
 	  RV_OPT_FIELD(roam_hold), 0, 86400 * 365 },
+	{ "roam-validate", "SECS", 1, 1, 0, rv_optarg_int_field,
+	  "Server: time a roaming client has to prove it receives at its new address before "
+	  "it is moved back (default 3; 0 = follow it without validating).",
+	  RV_OPT_FIELD(roam_validate), 0, 3600 },
 	{ "ifconfig-ipv6", "ADDR/BITS REMOTE", 2, 2, 0, opt_ifconfig6,
 	  "IPv6 address of the device and of the peer." },
 	{ "route-ipv6", "NET/BITS [GW] [METRIC]", 1, 3, 0, opt_route6,
@@ -759,6 +765,7 @@ rv_options_init(struct rv_options *o)
 	o->route_metric = -1;
 	o->roam = true;
 	o->roam_hold = 3600;
+	o->roam_validate = 3;
 	o->proto = RV_PROTO_UDP;
 	o->resolv_retry = -1;
 	o->tcp_queue_limit = 64;

@@ -150,6 +150,7 @@ struct rv_options {
 	size_t nroutes;
 	bool roam;                     /* --roam: follow path changes (default on) */
 	int roam_hold;                 /* --roam-hold: seconds without a route */
+	int roam_validate;             /* --roam-validate: seconds to validate a new address */
 	char *ifconfig6_local;         /* ADDR/BITS */
 	char *ifconfig6_remote;
 	struct rv_route6 *routes6;

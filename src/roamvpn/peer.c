@@ -17,10 +17,11 @@
 #include "mss.h"
 #include "ncp.h"
 #include "ping.h"
+#include "roammsg.h"
 #include "session.h"
 
 enum {
-	SCRATCH_SIZE = 512,
+	SCRATCH_SIZE = 2048,     /* a padded roam probe, sealed */
 	SCRATCH_HEADROOM = 128,
 	FRAME_MIN = 1600,        /* the device packets openvpn's buffers take */
 	FRAME_EXTRA = 256,       /* as the daemon's packet slots (Ethernet header, slack) */
@@ -101,6 +102,9 @@ rv_peer_keys_changed(struct rv_peer *p)
 	set_mss(p);
 }
 
+static void on_pv_timer(void *arg);
+static void send_scratch(struct rv_peer *p, struct rv_buf *b);
+
 int
 rv_peer_init(struct rv_peer *p, struct rv_daemon *d, const struct rv_sockaddr *allowed,
     size_t nallowed)
@@ -145,14 +149,18 @@ rv_peer_init(struct rv_peer *p, struct rv_daemon *d, const struct rv_sockaddr *a
 	build_occ(p);
 	set_mss(p);
 	rv_timers_init(p);
+	rv_timer_init(&p->pv_timer, on_pv_timer, p);
+	rv_pathval_init(&p->pv, &p->remote);
 	return 0;
 }
 
 void
 rv_peer_clear(struct rv_peer *p)
 {
-	if (p->d != NULL)
+	if (p->d != NULL) {
 		rv_timers_stop(p);
+		rv_timer_disarm(p->d->ev, &p->pv_timer);
+	}
 	if (p->encrypted)
 		rv_crypto_clear(&p->crypto);
 	rv_replay_clear(&p->replay);
@@ -177,6 +185,7 @@ rv_peer_set_remote(struct rv_peer *p, const struct rv_sockaddr *to)
 {
 	char a[RV_ADDRSTRLEN], b[RV_ADDRSTRLEN];
 	bool had = rv_addr_is_set(&p->remote);
+	struct rv_sockaddr from;
 
 	if (had && rv_addr_equal(&p->remote, to))
 		return;
@@ -185,9 +194,14 @@ rv_peer_set_remote(struct rv_peer *p, const struct rv_sockaddr *to)
 	if (had)
 		rv_log(RV_LOG_INFO, "peer address changed: %s -> %s", rv_addr_fmt(&p->remote, a),
 		    rv_addr_fmt(to, b));
+	from = p->remote;
 	p->remote = *to;
-	if (!had || rv_addr_family(&p->remote) != rv_addr_family(to))
+	if (!had || rv_addr_family(&from) != rv_addr_family(to))
 		set_mss(p);
+	if (!had)
+		rv_pathval_init(&p->pv, to);
+	if (had && p->owner != NULL && p->owner->moved != NULL)
+		p->owner->moved(p->owner_ctx, &from);
 }
 
 /* Seals a payload with the static key, or in TLS mode with the key data
@@ -311,11 +325,11 @@ rv_peer_connected(struct rv_peer *p)
 
 static bool
 replay_ok(struct rv_peer *p, struct rv_replay *r, const struct rv_pid *pid,
-    const struct rv_pkt *pkt)
+    const struct rv_pkt *pkt, bool *newest)
 {
 	char detail[64];
 
-	if (rv_replay_accept(r, pid, rv_event_now(p->d->ev) / RV_NSEC_PER_SEC, NULL) == 0)
+	if (rv_replay_accept(r, pid, rv_event_now(p->d->ev) / RV_NSEC_PER_SEC, newest) == 0)
 		return true;
 	snprintf(detail, sizeof(detail), "packet id %u, time %u", pid->id, pid->time);
 	rv_peer_drop(p, RV_DROP_REPLAY, &pkt->addr, detail);
@@ -333,10 +347,10 @@ stream_check_failed(struct rv_peer *p)
 	rv_daemon_signal(p->d, RV_SIG_RESTART, "decryption-error");
 }
 
-/* Static-key mode: source, HMAC and decryption, replay window; then the
- * peer may move (--float). */
+/* Static-key mode: source, HMAC and decryption, replay window. *newest:
+ * the packet is newer than every packet before it. */
 static enum rv_rx
-open_static(struct rv_peer *p, struct rv_pkt *pkt)
+open_static(struct rv_peer *p, struct rv_pkt *pkt, bool *newest)
 {
 	struct rv_pid pid = { 0, 0 };
 	int r;
@@ -351,21 +365,23 @@ open_static(struct rv_peer *p, struct rv_pkt *pkt)
 			stream_check_failed(p);
 			return RV_RX_DROP;
 		}
-		if (!replay_ok(p, &p->replay, &pid, pkt)) {
+		if (!replay_ok(p, &p->replay, &pid, pkt, newest)) {
 			stream_check_failed(p);
 			return RV_RX_DROP;
 		}
 	}
-	/* Authenticated and fresh: only now may the peer's address move. */
-	rv_peer_set_remote(p, &pkt->addr);
+	/* A listener learns its peer from the first authenticated packet. */
+	if (!rv_addr_is_set(&p->remote))
+		rv_peer_set_remote(p, &pkt->addr);
 	rv_peer_connected(p);
 	return RV_RX_DELIVER;
 }
 
 /* TLS mode: control packets go to the sessions; data packets must come from
- * the session's address and open with the keys of their key id. */
+ * the session's address (a server's client: from anywhere, by peer-id) and
+ * open with the keys of their key id. *newest as for open_static(). */
 static enum rv_rx
-open_tls(struct rv_peer *p, struct rv_pkt *pkt)
+open_tls(struct rv_peer *p, struct rv_pkt *pkt, bool *newest)
 {
 	struct rv_pid pid = { 0, 0 };
 	struct rv_keystate *ks;
@@ -398,12 +414,10 @@ open_tls(struct rv_peer *p, struct rv_pkt *pkt)
 		stream_check_failed(p);
 		return RV_RX_DROP;
 	}
-	if (!replay_ok(p, &ks->replay, &pid, pkt)) {
+	if (!replay_ok(p, &ks->replay, &pid, pkt, newest)) {
 		stream_check_failed(p);
 		return RV_RX_DROP;
 	}
-	if (floats)
-		rv_peer_set_remote(p, &pkt->addr);
 	ks->bytes += rv_buf_len(&pkt->buf);
 	ks->packets++;
 	return RV_RX_DELIVER;
@@ -451,16 +465,184 @@ rv_peer_apply_comp(struct rv_peer *p, enum rv_comp_alg alg, bool adaptive)
 	return 0;
 }
 
+/* --- mobility ---------------------------------------------------------------- */
+
+enum {
+	CHALLENGE_RETRY_MS = 100,     /* first retransmit of a challenge; doubles */
+};
+
+static const char *
+peer_name(const struct rv_peer *p)
+{
+	return p->name != NULL && p->name[0] != '\0' ? p->name : "peer";
+}
+
+void
+rv_peer_roam_enable(struct rv_peer *p, uint64_t validate_ns)
+{
+	p->roam_ext = true;
+	p->validate_ns = validate_ns;
+}
+
+bool
+rv_peer_may_send(struct rv_peer *p, size_t len)
+{
+	if (rv_pathval_may_send(&p->pv, len))
+		return true;
+	rv_peer_drop(p, RV_DROP_UNVALIDATED, &p->remote, "the new address has not answered "
+	    "its challenge and got 3x what it sent");
+	return false;
+}
+
+void
+rv_peer_send_roam(struct rv_peer *p, uint8_t type, const uint8_t *nonce, const uint8_t *echo)
+{
+	struct rv_pkt *s = &p->scratch.pkts[0];
+	struct rv_roam_msg m = { .type = type };
+
+	if (nonce != NULL)
+		memcpy(m.nonce, nonce, sizeof(m.nonce));
+	if (echo != NULL)
+		memcpy(m.echo, echo, sizeof(m.echo));
+	rv_pkt_reset(s, SCRATCH_HEADROOM);
+	if (rv_roam_msg_put(&s->buf, &m, type == RV_ROAM_MSG_PROBE ? RV_ROAM_PROBE_LEN : 0) != 0)
+		return;
+	p->roam_msgs_tx++;
+	send_scratch(p, &s->buf);
+}
+
+/* The validation timer: retransmits the challenge (100, 200, 400 ms ...)
+ * and, past --roam-validate, moves the peer back to its last validated
+ * address. */
+static void
+on_pv_timer(void *arg)
+{
+	struct rv_peer *p = arg;
+	uint64_t now = rv_event_now(p->d->ev), next;
+	char a[RV_ADDRSTRLEN], b[RV_ADDRSTRLEN];
+
+	if (!p->pv.validating)
+		return;
+	if (rv_pathval_expired(&p->pv, now)) {
+		rv_log(RV_LOG_INFO, "roam: %s moved %s -> %s: not validated within %llu ms, "
+		    "back to %s", peer_name(p), rv_addr_fmt(&p->pv.home, a),
+		    rv_addr_fmt(&p->pv.cand, b), (unsigned long long)(p->validate_ns /
+		    RV_NSEC_PER_MSEC), rv_addr_fmt(&p->pv.home, a));
+		rv_peer_set_remote(p, &p->pv.home);
+		return;
+	}
+	rv_peer_send_roam(p, RV_ROAM_MSG_CHALLENGE, p->pv.challenge, NULL);
+	next = 2 * (now - p->pv.since) + rv_msec(CHALLENGE_RETRY_MS);
+	rv_timer_arm(p->d->ev, &p->pv_timer, p->pv.since + next < p->pv.deadline ?
+	    p->pv.since + next : p->pv.deadline);
+}
+
+/* An authenticated data packet came from an address that is not the
+ * peer's. Moves the peer there if the packet may move it; returns true if
+ * the new address must now be challenged. */
+static bool
+consider_move(struct rv_peer *p, const struct rv_pkt *pkt, bool newest, size_t wire)
+{
+	const struct rv_sockaddr *to = &pkt->addr;
+	uint64_t now = rv_event_now(p->d->ev);
+	char a[RV_ADDRSTRLEN], b[RV_ADDRSTRLEN];
+
+	/* A TLS peer that is not a server's client had its packets from other
+	 * addresses dropped already; a static peer passed rv_peer_allows(). */
+	if (p->tls && !p->float_by_peer_id)
+		return false;
+	if (!newest || rv_buf_len(&pkt->buf) == 0) {
+		p->roam_refused++;
+		rv_log_rl(&p->drop_rl, RV_LOG_DROP, "roam: %s not moved to %s: %s", peer_name(p),
+		    rv_addr_fmt(to, a), !newest ? "an older packet than one seen before" :
+		    "the packet has no payload");
+		return false;
+	}
+	if (p->owner != NULL && p->owner->may_move != NULL &&
+	    !p->owner->may_move(p->owner_ctx, to)) {
+		p->roam_refused++;
+		return false;
+	}
+	rv_pathval_received(&p->pv, to, wire);
+	if (!p->roam_ext || p->validate_ns == 0 || rv_pathval_is_home(&p->pv, to)) {
+		if (p->float_by_peer_id)
+			rv_log(RV_LOG_INFO, "roam: %s moved %s -> %s (%s)", peer_name(p),
+			    rv_addr_fmt(&p->remote, a), rv_addr_fmt(to, b),
+			    rv_pathval_is_home(&p->pv, to) ? "back to its validated address" :
+			    !p->roam_ext ? "float: a client without the mobility extension" :
+			    "not validated: --roam-validate 0");
+		rv_pathval_settle(&p->pv, to);
+		rv_timer_disarm(p->d->ev, &p->pv_timer);
+		rv_peer_set_remote(p, to);
+		return false;
+	}
+	if (rv_pathval_begin(&p->pv, to, wire, now, p->validate_ns) != 0) {
+		rv_pathval_settle(&p->pv, to);
+		rv_peer_set_remote(p, to);
+		return false;
+	}
+	rv_peer_set_remote(p, to);
+	rv_timer_arm(p->d->ev, &p->pv_timer, now + rv_msec(CHALLENGE_RETRY_MS));
+	return true;
+}
+
+/* A roam message from the peer. A server's client sends PROBE and
+ * RESPONSE; a server sends REPLY (carrying the challenge of a move the probe
+ * caused) and CHALLENGE. */
+static void
+roam_message(struct rv_peer *p, const struct rv_pkt *pkt)
+{
+	struct rv_sockaddr old;
+	struct rv_roam_msg m;
+	uint64_t now = rv_event_now(p->d->ev);
+	char a[RV_ADDRSTRLEN], b[RV_ADDRSTRLEN];
+	const uint8_t *ch = p->pv.validating ? p->pv.challenge : NULL;
+
+	if (!p->roam_ext || rv_roam_msg_parse(&pkt->buf, &m) != 0) {
+		rv_peer_drop(p, RV_DROP_ROAM_MSG, &pkt->addr, !p->roam_ext ?
+		    "mobility extension not negotiated" : "malformed");
+		return;
+	}
+	if (p->float_by_peer_id) {
+		switch (m.type) {
+		case RV_ROAM_MSG_PROBE:
+			/* Answer at once: the client leaves its reconfiguration
+			 * state one round trip after it moved. */
+			p->roam_probes_rx++;
+			rv_peer_send_roam(p, RV_ROAM_MSG_REPLY, ch, m.nonce);
+			return;
+		case RV_ROAM_MSG_RESPONSE:
+			old = p->pv.home;
+			if (rv_pathval_answered(&p->pv, &pkt->addr, m.echo, now)) {
+				rv_timer_disarm(p->d->ev, &p->pv_timer);
+				rv_log(RV_LOG_INFO, "roam: %s moved %s -> %s: validated in %.1f ms",
+				    peer_name(p), rv_addr_fmt(&old, a), rv_addr_fmt(&pkt->addr, b),
+				    (double)p->pv.last_delay_ns / RV_NSEC_PER_MSEC);
+			}
+			return;
+		default:
+			break;
+		}
+	} else if (m.type == RV_ROAM_MSG_REPLY || m.type == RV_ROAM_MSG_CHALLENGE) {
+		if (!rv_roam_nonce_none(m.nonce))
+			rv_peer_send_roam(p, RV_ROAM_MSG_RESPONSE, NULL, m.nonce);
+		return;
+	}
+	rv_peer_drop(p, RV_DROP_ROAM_MSG, &pkt->addr, "a roam message of the wrong direction");
+}
+
 enum rv_rx
 rv_peer_receive(struct rv_peer *p, struct rv_pkt *pkt)
 {
+	size_t wire = rv_buf_len(&pkt->buf);
+	bool newest = true, challenge = false;
 	enum rv_rx rx;
 
 	if (pkt->truncated) {
 		rv_peer_drop(p, RV_DROP_OVERSIZE, &pkt->addr, NULL);
 		return RV_RX_DROP;
 	}
-	rx = p->tls ? open_tls(p, pkt) : open_static(p, pkt);
+	rx = p->tls ? open_tls(p, pkt, &newest) : open_static(p, pkt, &newest);
 	if (rx != RV_RX_DELIVER)
 		return rx;
 	p->auth_rx_bytes += rv_buf_len(&pkt->buf);
@@ -468,6 +650,18 @@ rv_peer_receive(struct rv_peer *p, struct rv_pkt *pkt)
 	rv_roam_heard(&p->d->roam);
 	if (!unframe(p, pkt))
 		return RV_RX_DROP;
+	/* Only now may the address move: authenticated, fresh, and (below)
+	 * newer than everything and not empty. */
+	if (!rv_addr_equal(&pkt->addr, &p->remote))
+		challenge = consider_move(p, pkt, newest, wire);
+	else
+		rv_pathval_received(&p->pv, &pkt->addr, wire);
+	if (rv_roam_msg_is(&pkt->buf)) {
+		roam_message(p, pkt);
+		return RV_RX_CONSUMED;
+	}
+	if (challenge)
+		rv_peer_send_roam(p, RV_ROAM_MSG_CHALLENGE, p->pv.challenge, NULL);
 	if (rv_ping_is_keepalive(&pkt->buf)) {
 		p->pings_rx++;
 		return RV_RX_CONSUMED;
@@ -487,7 +681,7 @@ rv_peer_receive(struct rv_peer *p, struct rv_pkt *pkt)
 static void
 send_scratch(struct rv_peer *p, struct rv_buf *b)
 {
-	if (!rv_addr_is_set(&p->remote) || seal(p, b) != 0)
+	if (!rv_addr_is_set(&p->remote) || seal(p, b) != 0 || !rv_peer_may_send(p, rv_buf_len(b)))
 		return;
 	if (rv_link_send_buf(&p->d->link, b, &p->remote) != 0) {
 		rv_peer_drop(p, RV_DROP_LINK_SEND, &p->remote, "keepalive or OCC message");

@@ -8,9 +8,12 @@
  * one.
  *
  * The peer's address changes only in rv_peer_set_remote(), called from
- * rv_peer_receive() after a packet was authenticated and passed the replay
- * window (OpenVPN's --float rule: allowed with --float or without --remote,
- * or back to a --remote address).
+ * rv_peer_receive() after a packet was authenticated, passed the replay
+ * window, carried a payload and was newer than every packet before it
+ * (OpenVPN's --float rule decides who may move: --float or no --remote, or
+ * back to a --remote address; a server's clients move by peer-id), and from
+ * the path validation timer of a server's client that negotiated the
+ * mobility extension (back to its last validated address, see pathval.h).
  */
 
 #include <stdbool.h>
@@ -22,6 +25,7 @@
 #include "comp.h"
 #include "crypto.h"
 #include "log.h"
+#include "pathval.h"
 #include "pkt.h"
 #include "replay.h"
 #include "timers.h"
@@ -42,6 +46,12 @@ struct rv_peer_owner {
 	/* --ping-restart ran out / the peer sent OCC_EXIT. NULL: the daemon
 	 * restarts (the only peer of the run). */
 	void (*expired)(void *ctx, const char *why);
+	/* May the peer move to to? (A server refuses an address another live
+	 * client holds.) NULL: yes. */
+	bool (*may_move)(void *ctx, const struct rv_sockaddr *to);
+	/* The peer's address changed (a move, or back after a failed
+	 * validation). NULL: nothing to do. */
+	void (*moved)(void *ctx, const struct rv_sockaddr *from);
 };
 
 struct rv_peer {
@@ -62,6 +72,14 @@ struct rv_peer {
 	struct rv_timers timers;
 	uint16_t mss4, mss6;                  /* --mssfix limits, 0 = off */
 	struct rv_comp comp;                  /* compression framing */
+	/* mobility extension (include/roamvpn/roam.h) */
+	bool roam_ext;                        /* negotiated with this peer */
+	const char *name;                     /* for logs (a server's client: its CN), or NULL */
+	uint64_t validate_ns;                 /* a server's client: --roam-validate, 0 = off */
+	struct rv_pathval pv;                 /* a server's client: its addresses */
+	struct rv_timer pv_timer;             /* challenge retransmits, validation timeout */
+	uint64_t roam_refused;                /* moves refused (stale, empty, taken address) */
+	uint64_t roam_probes_rx, roam_msgs_tx;
 	/* OCC */
 	char occ_local[RV_WIRE_OCC_STRING_MAX];
 	char occ_remote[RV_WIRE_OCC_STRING_MAX];
@@ -94,6 +112,20 @@ enum rv_rx rv_peer_receive(struct rv_peer *p, struct rv_pkt *pkt);
 
 /* The one place a peer's address changes; see above. */
 void rv_peer_set_remote(struct rv_peer *p, const struct rv_sockaddr *to);
+
+/* The mobility extension was negotiated with p (a server's client:
+ * validate_ns is --roam-validate in ns, 0 = move without validating). */
+void rv_peer_roam_enable(struct rv_peer *p, uint64_t validate_ns);
+
+/* May len bytes go to p's address now? False while p's new address is
+ * being validated and has used up its budget (the packet is counted as
+ * dropped). Every sender to a server's client asks first. */
+bool rv_peer_may_send(struct rv_peer *p, size_t len);
+
+/* Sends a roam message of type (PROBE padded to RV_ROAM_PROBE_LEN) with
+ * nonce and echo (NULL: zero). */
+void rv_peer_send_roam(struct rv_peer *p, uint8_t type, const uint8_t *nonce,
+    const uint8_t *echo);
 
 /* True if packets from addr may be accepted (OpenVPN's --float rule:
  * --float, no --remote, or a --remote address). */

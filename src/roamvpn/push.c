@@ -13,6 +13,8 @@
  */
 #include "push.h"
 
+#include "roamvpn/roam.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
@@ -311,6 +313,21 @@ h_peer_id(struct pctx *c, char *const *a, int n)
 	return 0;
 }
 
+/* roam-extension VERSION: the server speaks the mobility extension
+ * (include/roamvpn/roam.h); a later version includes ours. */
+static int
+h_roam(struct pctx *c, char *const *a, int n)
+{
+	long v;
+	int r;
+
+	(void)n;
+	if ((r = number(c, a[0], 1, 255, &v)) != 0)
+		return r;
+	c->p->roam = v >= RV_ROAM_VERSION;
+	return 0;
+}
+
 /* Whether the cipher is one roamvpn allows is the session's check
  * (wire facts 8.4: not in data-ciphers fails the connection). */
 static int
@@ -423,6 +440,7 @@ static const struct applied {
 	{ "push-continuation", 1, 1, h_continuation },
 	{ "comp-lzo", 0, 1, h_comp },
 	{ "compress", 0, 1, h_comp },
+	{ RV_ROAM_PUSH_OPTION, 1, 1, h_roam },
 };
 
 /* --- skipped options ---------------------------------------------------------------- */

@@ -50,6 +50,7 @@ struct rv_push {
 	bool has_comp;                        /* comp-lzo or compress pushed */
 	enum rv_comp_alg comp_alg;
 	bool comp_adaptive;
+	bool roam;                            /* roam-extension: the mobility extension */
 	bool more;                            /* push-continuation 2: wait for more */
 	unsigned ignored;                     /* options skipped */
 };

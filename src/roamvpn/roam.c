@@ -9,6 +9,7 @@
 #include "err.h"
 #include "log.h"
 #include "peer.h"
+#include "roammsg.h"
 #include "timers.h"
 
 /* Delays between probes, in ms: the first goes at once. */
@@ -20,7 +21,14 @@ send_probe(struct rv_roam *r)
 {
 	unsigned step = r->step < BACKOFF_STEPS - 1 ? r->step + 1 : BACKOFF_STEPS - 1;
 
-	rv_peer_send_ping(r->p);
+	uint8_t nonce[RV_ROAM_NONCE_LEN];
+
+	/* A roamvpn server answers a probe at once; any other server floats
+	 * on a keepalive and answers with its next packet. */
+	if (r->p->roam_ext && rv_roam_nonce_new(nonce) == 0)
+		rv_peer_send_roam(r->p, RV_ROAM_MSG_PROBE, nonce, NULL);
+	else
+		rv_peer_send_ping(r->p);
 	r->probes++;
 	r->probes_total++;
 	r->step = step;

@@ -79,6 +79,18 @@ rv_srv_who(const struct rv_srvclient *c, char buf[static RV_SRV_WHO_MAX])
 
 /* --- removing clients ----------------------------------------------------- */
 
+/* Adds a client's mobility counters to r. */
+static void
+add_roam(struct rv_status_roam *r, const struct rv_peer *p)
+{
+	r->moves += p->pv.moves;
+	r->validated += p->pv.validated;
+	r->failed += p->pv.failed;
+	r->refused += p->roam_refused;
+	r->probes += p->roam_probes_rx;
+	r->limited += p->pv.limited;
+}
+
 static void
 reap(void *arg)
 {
@@ -92,6 +104,7 @@ reap(void *arg)
 		rv_session_free(c->session);
 		for (int i = 0; i < RV_DROP__MAX; i++)
 			s->gone_drops[i] += c->peer.drops[i];
+		add_roam(&s->roam_gone, &c->peer);
 		rv_peer_clear(&c->peer);
 		rv_ccd_clear(&c->ccd);
 		free(c->iroute_nodes);
@@ -437,7 +450,7 @@ forward(struct rv_server *s, struct rv_srvclient *to, const struct rv_buf *in)
 
 	rv_pkt_reset(f, FWD_HEADROOM);
 	if (rv_buf_put(&f->buf, rv_buf_data(in), rv_buf_len(in)) != 0 ||
-	    rv_peer_seal(&to->peer, &f->buf) != 0)
+	    rv_peer_seal(&to->peer, &f->buf) != 0 || !rv_peer_may_send(&to->peer, rv_buf_len(&f->buf)))
 		return;
 	to->bytes_out += rv_buf_len(in);
 	if (rv_link_send_buf(&s->d->link, &f->buf, &to->peer.remote) != 0)
@@ -468,26 +481,55 @@ route_in(struct rv_server *s, struct rv_srvclient *c, struct rv_pkt *pkt)
 	return RV_RX_DELIVER;
 }
 
-/* c's verified P_DATA_V2 came from a new address and moved it there: the
- * address table follows; a client the new address belonged to is stale
- * (its address was taken over) and goes. */
-static void
-floated(struct rv_server *s, struct rv_srvclient *c)
+/* A client is live at its address if it was heard from within two
+ * keepalive intervals (at least 10 s). */
+static bool
+live(const struct rv_server *s, const struct rv_srvclient *c)
 {
-	struct rv_srvclient *other = by_addr(s, &c->peer.remote);
+	uint64_t secs = c->peer.ping > 5 ? 2 * (uint64_t)c->peer.ping : 10;
+
+	return c->peer.timers.last_rx + rv_sec(secs) > now(s);
+}
+
+bool
+rv_srv_may_move(struct rv_srvclient *c, const struct rv_sockaddr *to)
+{
+	struct rv_server *s = c->srv;
+	struct rv_srvclient *other = by_addr(s, to);
+	char w[RV_SRV_WHO_MAX], o[RV_SRV_WHO_MAX];
+
+	if (other == NULL || other == c || other->dead)
+		return true;
+	if (!other->closing && live(s, other)) {
+		s->moves_refused++;
+		rv_log_rl(&s->rl, RV_LOG_WARN, "roam: %s not moved to the address of %s, "
+		    "a client heard from lately", rv_srv_who(c, w), rv_srv_who(other, o));
+		return false;
+	}
+	/* The other client went silent there (its NAT mapping is gone and
+	 * was given to c): it keeps its session, reachable by peer-id, but no
+	 * longer the address. */
+	rv_table_remove(&s->by_addr, &other->by_addr);
+	return true;
+}
+
+void
+rv_srv_moved(struct rv_srvclient *c, const struct rv_sockaddr *from)
+{
+	struct rv_server *s = c->srv;
 	uint8_t key[RV_TABLE_KEY_MAX];
 
-	if (other != NULL && other != c)
-		rv_srv_kill(other, "another client moved to its address");
+	(void)from;
 	rv_table_remove(&s->by_addr, &c->by_addr);
-	rv_table_insert(&s->by_addr, &c->by_addr, key, rv_table_addr_key(&c->peer.remote, key));
+	if (by_addr(s, &c->peer.remote) == NULL)
+		rv_table_insert(&s->by_addr, &c->by_addr, key,
+		    rv_table_addr_key(&c->peer.remote, key));
 }
 
 enum rv_rx
 rv_server_receive(struct rv_server *s, struct rv_pkt *pkt)
 {
 	struct rv_srvclient *c = NULL;
-	struct rv_sockaddr before;
 	uint8_t first, op;
 	uint32_t hdr;
 	enum rv_rx rx;
@@ -518,10 +560,7 @@ rv_server_receive(struct rv_server *s, struct rv_pkt *pkt)
 		s->late++;
 		return RV_RX_CONSUMED;
 	}
-	before = c->peer.remote;
 	rx = rv_peer_receive(&c->peer, pkt);
-	if (!rv_addr_equal(&before, &c->peer.remote))
-		floated(s, c);
 	return rx == RV_RX_DELIVER ? route_in(s, c, pkt) : rx;
 }
 
@@ -563,6 +602,8 @@ rv_server_seal(struct rv_server *s, struct rv_pkt *pkt)
 	}
 	if ((r = rv_peer_seal(&c->peer, &pkt->buf)) != 0)
 		return r;
+	if (!rv_peer_may_send(&c->peer, rv_buf_len(&pkt->buf)))
+		return RV_ERR_LIMIT;
 	c->bytes_out += len;
 	pkt->addr = c->peer.remote;
 	return 0;
@@ -759,6 +800,7 @@ void
 rv_server_print_stats(const struct rv_server *s)
 {
 	uint64_t drops[RV_DROP__MAX];
+	struct rv_status_roam roam;
 
 	memcpy(drops, s->gone_drops, sizeof(drops));
 	for (const struct rv_srvclient *c = s->clients; c != NULL; c = c->next)
@@ -770,6 +812,12 @@ rv_server_print_stats(const struct rv_server *s)
 	rv_log(RV_LOG_INFO, "resets answered,%llu", (unsigned long long)s->resets_answered);
 	rv_log(RV_LOG_INFO, "late packets after exit,%llu", (unsigned long long)s->late);
 	rv_log(RV_LOG_INFO, "not IPv4 unicast (ignored),%llu", (unsigned long long)s->not_ipv4);
+	rv_server_roam_stats(s, &roam);
+	rv_log(RV_LOG_INFO, "roam moves,%llu", (unsigned long long)roam.moves);
+	rv_log(RV_LOG_INFO, "roam moves validated,%llu", (unsigned long long)roam.validated);
+	rv_log(RV_LOG_INFO, "roam validations failed,%llu", (unsigned long long)roam.failed);
+	rv_log(RV_LOG_INFO, "roam moves refused,%llu", (unsigned long long)roam.refused);
+	rv_log(RV_LOG_INFO, "roam probes answered,%llu", (unsigned long long)roam.probes);
 	for (int i = 0; i < RV_DROP__MAX; i++)
 		rv_log(RV_LOG_INFO, "dropped %s,%llu", rv_peer_drop_name((enum rv_drop)i),
 		    (unsigned long long)drops[i]);
@@ -845,4 +893,20 @@ unsigned
 rv_server_clients(const struct rv_server *s)
 {
 	return s->nclients;
+}
+
+void
+rv_server_roam_stats(const struct rv_server *s, struct rv_status_roam *out)
+{
+	uint64_t last = 0;
+
+	*out = s->roam_gone;
+	out->refused += s->moves_refused;
+	for (const struct rv_srvclient *c = s->clients; c != NULL; c = c->next) {
+		add_roam(out, &c->peer);
+		if (c->peer.pv.last_at > last) {
+			last = c->peer.pv.last_at;
+			out->last_delay_us = c->peer.pv.last_delay_ns / 1000;
+		}
+	}
 }

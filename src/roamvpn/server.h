@@ -103,4 +103,9 @@ bool rv_server_kill_cid(struct rv_server *s, unsigned long cid, const char *msg)
 /* Number of clients (established or not). */
 unsigned rv_server_clients(const struct rv_server *s);
 
+struct rv_status_roam;
+
+/* The mobility counters over every client, departed ones included. */
+void rv_server_roam_stats(const struct rv_server *s, struct rv_status_roam *out);
+
 #endif

@@ -20,6 +20,7 @@
 #include "pool.h"
 #include "server.h"
 #include "session.h"
+#include "status.h"
 #include "table.h"
 #include "wire.h"
 #include "wrap.h"
@@ -111,6 +112,8 @@ struct rv_server {
 	uint64_t admitted, resets_answered;
 	uint64_t late;                      /* packets of clients that said EXIT */
 	uint64_t not_ipv4;                  /* IPv6 (none in the tunnel yet), broadcast, multicast */
+	uint64_t moves_refused;             /* moves onto another live client's address */
+	struct rv_status_roam roam_gone;    /* mobility counters of clients that left */
 	struct rv_ratelimit rl;
 	struct rv_timer persist_timer;
 };
@@ -134,6 +137,13 @@ void rv_srv_close(struct rv_srvclient *c, const char *why);
 
 /* c's virtual address and iroutes start routing to it. */
 void rv_srv_learn(struct rv_srvclient *c);
+
+/* May c move to the address to? Not onto the address of another client
+ * heard from lately (a stale one loses the address instead). */
+bool rv_srv_may_move(struct rv_srvclient *c, const struct rv_sockaddr *to);
+
+/* c's address changed (from is the old one): the address table follows. */
+void rv_srv_moved(struct rv_srvclient *c, const struct rv_sockaddr *from);
 
 /* --- srvclient.c -------------------------------------------------------------- */
 

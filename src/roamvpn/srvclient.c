@@ -96,6 +96,18 @@ own_expired(void *ctx, const char *why)
 		rv_srv_kill(ctx, why);
 }
 
+static bool
+own_may_move(void *ctx, const struct rv_sockaddr *to)
+{
+	return rv_srv_may_move(ctx, to);
+}
+
+static void
+own_moved(void *ctx, const struct rv_sockaddr *from)
+{
+	rv_srv_moved(ctx, from);
+}
+
 const struct rv_peer_owner rv_srvclient_peer_owner = {
 	.recv_key = own_recv_key,
 	.send_key = own_send_key,
@@ -103,6 +115,8 @@ const struct rv_peer_owner rv_srvclient_peer_owner = {
 	.renegotiate = own_renegotiate,
 	.control = own_control,
 	.expired = own_expired,
+	.may_move = own_may_move,
+	.moved = own_moved,
 };
 
 /* --- session callbacks ------------------------------------------------------ */
@@ -113,6 +127,8 @@ cb_send(void *owner, struct rv_session *ss, const struct rv_buf *pkt)
 	struct rv_srvclient *c = owner;
 
 	(void)ss;
+	if (!rv_peer_may_send(&c->peer, rv_buf_len(pkt)))
+		return;
 	if (rv_link_send_buf(&c->srv->d->link, pkt, &c->peer.remote) != 0)
 		rv_peer_drop(&c->peer, RV_DROP_LINK_SEND, &c->peer.remote, "control packet");
 }
@@ -424,10 +440,14 @@ establish(struct rv_srvclient *c, struct rv_session *ss, struct rv_keystate *ks,
 	    (c->ncp.dyn_tls_crypt && rv_session_enable_dyn_tls_crypt(ss) != 0))
 		return rv_srv_kill(c, "cannot make data channel keys");
 	c->negotiated = true;
+	c->peer.name = c->cn;
+	if (c->ncp.roam)
+		rv_peer_roam_enable(&c->peer, rv_sec((uint64_t)o->roam_validate));
 	rv_srv_learn(c);
-	rv_log(RV_LOG_INFO, "%s Peer Connection Initiated, peer-id %u, cipher %s%s",
+	rv_log(RV_LOG_INFO, "%s Peer Connection Initiated, peer-id %u, cipher %s%s%s",
 	    rv_srv_who(c, w), c->peer_id, c->ncp.cipher,
-	    c->ncp.ekm ? ", keys from the TLS exporter" : "");
+	    c->ncp.ekm ? ", keys from the TLS exporter" : "",
+	    c->ncp.roam ? ", mobility extension" : "");
 	if (c->has_vaddr)
 		rv_log(RV_LOG_INFO, "%s MULTI: Learn: %s", rv_srv_who(c, w),
 		    inet_ntop(AF_INET, &c->vaddr, a, sizeof(a)));

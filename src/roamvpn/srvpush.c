@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "roamvpn/roam.h"
+
 #include "err.h"
 #include "keyex.h"
 #include "wire.h"
@@ -87,6 +89,7 @@ rv_srvpush_ncp(const struct rv_options *o, const char *peer_info,
     const char *client_options, struct rv_ncp *out, char err[static RV_NCP_ERRLEN])
 {
 	unsigned proto = rv_peer_info_proto(peer_info);
+	char v[8];
 	int r;
 
 	memset(out, 0, sizeof(*out));
@@ -98,6 +101,11 @@ rv_srvpush_ncp(const struct rv_options *o, const char *peer_info,
 	/* Only protocol-flags can carry dyn-tls-crypt, and only cc-exit
 	 * clients read protocol-flags. */
 	out->dyn_tls_crypt = out->cc_exit && (proto & RV_IV_PROTO_DYN_TLS_CRYPT);
+	/* The mobility extension needs the peer-id: its probes come from
+	 * addresses the server does not know yet. */
+	out->roam = o->roam && out->data_v2 &&
+	    rv_peer_info_get(peer_info, RV_ROAM_PEER_INFO_KEY, v, sizeof(v)) &&
+	    atoi(v) >= RV_ROAM_VERSION;
 	return 0;
 }
 
@@ -179,6 +187,8 @@ rv_srvpush_build(const struct rv_srvpush *in, char msgs[][RV_SRVPUSH_MSG_MAX], s
 	add_flags(&b, in->ncp);
 	if (rv_peer_info_get(in->peer_info, "IV_MTU", v, sizeof(v)))
 		add_fmt(&b, "tun-mtu %d", o->tun_mtu);
+	if (in->ncp->roam)
+		add_fmt(&b, RV_ROAM_PUSH_OPTION " %d", RV_ROAM_VERSION);
 	if (b.overflow)
 		return 0;
 	if (b.n > 1)
