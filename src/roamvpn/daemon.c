@@ -275,6 +275,12 @@ rv_daemon_print_stats(const struct rv_daemon *d)
 		rv_log(RV_LOG_INFO, "post-decompress bytes,%llu",
 		    (unsigned long long)p->comp.post_decompress);
 	}
+	if (d->roam.nw != NULL) {
+		rv_log(RV_LOG_INFO, "roam moves,%llu", (unsigned long long)d->roam.moves);
+		rv_log(RV_LOG_INFO, "roam probes sent,%llu", (unsigned long long)d->roam.probes_total);
+		rv_log(RV_LOG_INFO, "roam last move delay (us),%llu",
+		    (unsigned long long)(d->roam.last_delay_ns / 1000));
+	}
 	for (int i = 0; i < RV_DROP__MAX; i++)
 		rv_log(RV_LOG_INFO, "dropped %s,%llu", rv_peer_drop_name((enum rv_drop)i),
 		    (unsigned long long)p->drops[i]);

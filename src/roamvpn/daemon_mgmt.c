@@ -16,12 +16,18 @@ static void
 report(void *arg, int version, rv_status_emit_fn *emit, void *emit_arg)
 {
 	const struct rv_daemon *d = arg;
+	const struct rv_status_roam roam = {
+		.moves = d->roam.moves,
+		.probes = d->roam.probes_total,
+		.last_delay_us = d->roam.last_delay_ns / 1000,
+	};
 	const struct rv_status_link l = {
 		.tun_read = d->tun.rx_bytes,
 		.tun_write = d->tun.tx_bytes,
 		.link_read = d->link.rx_bytes,
 		.link_write = d->link.tx_bytes,
 		.auth_read = d->peer.auth_rx_bytes,
+		.roam = d->roam.nw != NULL ? &roam : NULL,
 	};
 
 	/* A client prints this block whatever version is asked for, as openvpn. */

@@ -54,6 +54,7 @@ report(void *arg, int version, rv_status_emit_fn *emit, void *emit_arg)
 	struct rv_status_client *clients = calloc(max + 1, sizeof(*clients));
 	struct rv_status_route *routes = calloc(max + 1, sizeof(*routes));
 	char title[128];
+	struct rv_status_roam roam;
 	struct rv_status_server st = {
 		.title = title,
 		.now = rv_clock_wall(),
@@ -65,6 +66,10 @@ report(void *arg, int version, rv_status_emit_fn *emit, void *emit_arg)
 	if (c.rows == NULL || clients == NULL || routes == NULL)
 		goto out;
 	rv_daemon_mgmt_title(title, sizeof(title));
+	if (((struct rv_daemon *)arg)->o->roam) {
+		rv_server_roam_stats(s, &roam);
+		st.roam = &roam;
+	}
 	rv_server_foreach_client(s, collect, &c);
 	/* In connection order (openvpn's follows its hash table). */
 	for (size_t i = 0; i < c.n; i++) {

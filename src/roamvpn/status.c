@@ -74,7 +74,36 @@ rv_status_format_link(const struct rv_status_link *l, time_t now, rv_status_emit
 		line(emit, arg, "pre-decompress bytes,%" PRIu64, l->pre_decompress);
 		line(emit, arg, "post-decompress bytes,%" PRIu64, l->post_decompress);
 	}
+	if (l->roam != NULL) {
+		line(emit, arg, "Roam moves,%" PRIu64, l->roam->moves);
+		line(emit, arg, "Roam probes sent,%" PRIu64, l->roam->probes);
+		line(emit, arg, "Roam last move delay (us),%" PRIu64, l->roam->last_delay_us);
+	}
 	line(emit, arg, "END");
+}
+
+/* The mobility counters of a server, each "<prefix>Roam ...<sep>N". */
+static void
+server_roam(const struct rv_status_roam *r, const char *prefix, char sep,
+    rv_status_emit_fn *emit, void *arg)
+{
+	const struct {
+		const char *name;
+		uint64_t v;
+	} rows[] = {
+		{ "Roam moves", r != NULL ? r->moves : 0 },
+		{ "Roam moves validated", r != NULL ? r->validated : 0 },
+		{ "Roam validations failed", r != NULL ? r->failed : 0 },
+		{ "Roam moves refused", r != NULL ? r->refused : 0 },
+		{ "Roam probes answered", r != NULL ? r->probes : 0 },
+		{ "Roam packets held back", r != NULL ? r->limited : 0 },
+		{ "Roam last validation delay (us)", r != NULL ? r->last_delay_us : 0 },
+	};
+
+	if (r == NULL)
+		return;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		line(emit, arg, "%s%s%c%" PRIu64, prefix, rows[i].name, sep, rows[i].v);
 }
 
 /* Version 1: fixed English headers, comma-separated, no time_t columns. */
@@ -106,6 +135,7 @@ server_v1(const struct rv_status_server *s, rv_status_emit_fn *emit, void *arg)
 	line(emit, arg, "GLOBAL STATS");
 	if (s->has_bcast_queue)
 		line(emit, arg, "Max bcast/mcast queue length,%d", s->max_bcast_queue);
+	server_roam(s->roam, "", ',', emit, arg);
 	line(emit, arg, "END");
 }
 
@@ -149,6 +179,7 @@ server_v23(const struct rv_status_server *s, char sep, rv_status_emit_fn *emit, 
 		line(emit, arg, "GLOBAL_STATS%cMax bcast/mcast queue length%c%d", sep, sep,
 		    s->max_bcast_queue);
 	line(emit, arg, "GLOBAL_STATS%cdco_enabled%c%d", sep, sep, s->dco ? 1 : 0);
+	server_roam(s->roam, sep == ',' ? "GLOBAL_STATS," : "GLOBAL_STATS\t", sep, emit, arg);
 	line(emit, arg, "END");
 }
 

@@ -34,6 +34,18 @@ enum {
 /* Receives one line, without its line ending. */
 typedef void rv_status_emit_fn(void *arg, const char *line);
 
+/* The mobility extension's counters: roamvpn's own lines, after openvpn's
+ * in the same block ("Roam ...,N"; GLOBAL_STATS rows on a server), so
+ * tools that read openvpn's lines by name keep working. */
+struct rv_status_roam {
+	uint64_t moves;                      /* client: path changes followed; server: moves */
+	uint64_t validated, failed;          /* server: validations done / timed out */
+	uint64_t refused;                    /* server: moves refused */
+	uint64_t probes;                     /* client: probes sent; server: answered */
+	uint64_t limited;                    /* server: packets held back by the 3x limit */
+	uint64_t last_delay_us;              /* client: change to answer; server: move to validation */
+};
+
 /* The statistics block of a client or point-to-point daemon. */
 struct rv_status_link {
 	uint64_t tun_read, tun_write;        /* bytes read from / written to the device */
@@ -41,6 +53,7 @@ struct rv_status_link {
 	uint64_t auth_read;                  /* bytes of packets that authenticated */
 	bool has_comp;                       /* compression configured: 4 more lines */
 	uint64_t pre_compress, post_compress, pre_decompress, post_decompress;
+	const struct rv_status_roam *roam;   /* NULL: mobility off */
 };
 
 /* One connected client of a server. Strings are printed as given; NULL
@@ -77,6 +90,7 @@ struct rv_status_server {
 	bool has_bcast_queue;                /* print "Max bcast/mcast queue length" */
 	int max_bcast_queue;
 	bool dco;                            /* GLOBAL_STATS dco_enabled */
+	const struct rv_status_roam *roam;   /* NULL: mobility off */
 };
 
 /* "2026-12-05 01:42:09" in local time, as openvpn prints times. out holds
