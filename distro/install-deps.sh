@@ -9,7 +9,7 @@ build_pkgs="build-essential autoconf automake pkg-config libssl-dev libnl-3-dev
 libnl-route-3-dev liblzo2-dev"
 demo_pkgs="$build_pkgs iperf3 iproute2 iputils-ping python3 nftables openssl"
 test_pkgs="$build_pkgs libcmocka-dev clang openvpn iperf3 iproute2 iputils-ping python3
-nftables tcpdump"
+nftables tcpdump conntrack"
 
 case "${1:-test}" in
 build) pkgs=$build_pkgs ;;

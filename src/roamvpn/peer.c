@@ -191,7 +191,8 @@ rv_peer_set_remote(struct rv_peer *p, const struct rv_sockaddr *to)
 		return;
 	if (!rv_peer_allows(p, to))
 		return;
-	if (had)
+	/* A server's client has its "roam:" line instead (pathval.h). */
+	if (had && !p->float_by_peer_id)
 		rv_log(RV_LOG_INFO, "peer address changed: %s -> %s", rv_addr_fmt(&p->remote, a),
 		    rv_addr_fmt(to, b));
 	from = p->remote;

@@ -18,9 +18,10 @@
 # The link between router and server is rvlab-wanem (user space: this kernel
 # has no netem), with LAB_DELAY ms one way (default 5), LAB_JITTER ms and
 # LAB_LOSS percent. The client is on at most one hotspot at a time:
-# lab_attach A|B takes the other interface down and its address away, then
-# brings the chosen one up with its address and default route, as a Wi-Fi
-# handover does; lab_detach leaves it with no route at all.
+# lab_attach A|B takes the address (and so the routes) away from the other
+# interface and gives the chosen one its address and default route, in one
+# ip -batch, as a Wi-Fi handover does once associated; lab_detach leaves it
+# with no address and no route at all.
 #
 # Environment (besides lib.sh's): RVLAB_WANEM, RVLAB_STREAM (the tools built
 # from tests/lab/*.c), LAB_DELAY, LAB_JITTER, LAB_LOSS.
@@ -100,28 +101,42 @@ lab_setup() {
 	ipx 5 link set lan up
 	lab_nat 4 lan veth43
 	lab_nat 5 lan veth53
+	ipx 2 link set wlan0 up
+	ipx 2 link set wlan1 up
 	LAB_HOTSPOT=""
+}
+
+# The client's side of leaving every hotspot, as ip -batch commands: the
+# addresses go, and the routes with them. The interfaces stay up: a device
+# brought up gets its queueing discipline from the kernel's link watcher up
+# to a second later, and drops what is sent before (the first ARP request,
+# so the first packets wait a second). A real Wi-Fi interface is up long
+# before its new address, after association and DHCP.
+lab_detach_cmds() {
+	local dev
+	for dev in wlan0 wlan1; do
+		printf 'addr flush dev %s\n' "$dev"
+	done
 }
 
 # lab_detach: the client has no interface up and no route.
 lab_detach() {
-	local dev
-	for dev in wlan0 wlan1; do
-		ip -n "${NS[2]}" addr flush dev "$dev"
-		ip -n "${NS[2]}" link set "$dev" down
-	done
+	lab_detach_cmds | ip -n "${NS[2]}" -batch -
 	LAB_HOTSPOT=""
 }
 
-# lab_attach A|B: moves the client to that hotspot (leaving the other).
+# lab_attach A|B: moves the client to that hotspot (leaving the other). One
+# ip process does it all, so that a hop takes a millisecond, not the time of
+# several process starts on a loaded machine.
 lab_attach() {
 	local dev=wlan0 net=192.168.10
 	[[ $1 == B ]] && dev=wlan1 net=192.168.20
 	pretty 2 "hotspot $1: $dev $net.2/24, default via $net.1"
-	lab_detach
-	ip -n "${NS[2]}" link set "$dev" up
-	ip -n "${NS[2]}" addr add "$net.2/24" dev "$dev"
-	ip -n "${NS[2]}" route add default via "$net.1" dev "$dev"
+	{
+		lab_detach_cmds
+		printf 'link set %s up\naddr add %s.2/24 dev %s\nroute add default via %s.1 dev %s\n' \
+			"$dev" "$net" "$dev" "$net" "$dev"
+	} | ip -n "${NS[2]}" -batch -
 	LAB_HOTSPOT=$1
 }
 

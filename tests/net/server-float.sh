@@ -6,7 +6,8 @@
 # packets to the server from 192.168.241.2:PORT to 192.168.241.12:40000
 # and the answers back, without the openvpn 2.6 client knowing. Its next
 # P_DATA_V2 packet, found by peer-id and verified, moves the client on the
-# server ("peer address changed"); pings keep working both ways, the server
+# server ("roam: ... moved ... (float: a client without the mobility
+# extension)"); pings keep working both ways, the server
 # answers at the new address and still has one client. When the server
 # stops (--explicit-exit-notify 2) the client hears RESTART,[N] there.
 
@@ -44,7 +45,7 @@ float() {
 		}
 	NFT
 	ping_ok 2 "$SRV_NET.1"
-	wait_log server "peer address changed: $UNDER.2:$port -> $UNDER.12:40000" 5
+	wait_log server "roam: Test-Client moved $UNDER.2:$port -> $UNDER.12:40000 \\(float: a client without the mobility extension\\)" 5
 	ping_ok 1 "$SRV_NET.2"
 	ping_ok 2 "$SRV_NET.1" -s 1400
 	stats_snapshot server
