@@ -61,6 +61,22 @@ iroute(struct ctx *x, const struct rv_conf_line *l)
 	return 0;
 }
 
+/* comp-lzo / compress: parsed as in the server's own options. */
+static int
+comp(struct ctx *x, const struct rv_conf_line *l)
+{
+	struct rv_ccd *c = x->c;
+	const char *why;
+
+	if (l->argc > 2)
+		return bad(x, l, "expects at most one argument");
+	if (rv_comp_parse(l->argv[0], l->argc > 1 ? l->argv[1] : NULL, &c->comp_alg,
+	    &c->comp_adaptive, &why) != 0)
+		return bad(x, l, why);
+	c->has_comp = true;
+	return 0;
+}
+
 static int
 line(void *arg, const struct rv_conf_line *l)
 {
@@ -87,6 +103,8 @@ line(void *arg, const struct rv_conf_line *l)
 		c->has_ifconfig = true;
 	} else if (strcmp(name, "iroute") == 0) {
 		return iroute(x, l);
+	} else if (strcmp(name, "comp-lzo") == 0 || strcmp(name, "compress") == 0) {
+		return comp(x, l);
 	} else {
 		rv_log(RV_LOG_WARN, "%s:%u: %s: not a per-client option roamvpn applies; skipped",
 		    l->file, l->line, name);

@@ -13,6 +13,11 @@
  *   push "OPTION"                        pushed to this client only
  *   push-reset                           none of the global --push list
  *   disable                              refuse the client
+ *   comp-lzo [ARG], compress [ARG]       this client's compression framing
+ *                                        instead of the server's (as
+ *                                        openvpn 2.6: the server's
+ *                                        --allow-compression still holds;
+ *                                        nothing is pushed by it)
  *
  * Other options are logged and skipped. A common name that could leave the
  * directory ('/', "." or ".."), or is empty, never names a file.
@@ -23,6 +28,8 @@
 #include <stdint.h>
 
 #include <netinet/in.h>
+
+#include "comp.h"
 
 enum { RV_CCD_IROUTES_MAX = 64, RV_CCD_PUSH_MAX = 64 };
 
@@ -41,6 +48,9 @@ struct rv_ccd {
 	size_t niroutes;
 	char *push[RV_CCD_PUSH_MAX];
 	size_t npush;
+	bool has_comp;               /* comp-lzo or compress (the last wins) */
+	enum rv_comp_alg comp_alg;
+	bool comp_adaptive;
 };
 
 /* Reads dir/cn, else dir/DEFAULT, into c (which it empties first). A

@@ -369,6 +369,27 @@ identify(struct rv_srvclient *c, struct rv_keystate *ks, const struct rv_km2 *re
 	return NULL;
 }
 
+/* A comp-lzo or compress of the client's own options replaces the server's
+ * framing for it alone (openvpn 2.6 takes both from a client-config-dir
+ * file or a client-connect file, and pushes nothing for them). Real
+ * compression the server's --allow-compression forbids refuses the client,
+ * as openvpn 2.6.14 does (measured: AUTH_FAILED). Returns false then. */
+static bool
+apply_own_comp(struct rv_srvclient *c)
+{
+	char w[RV_SRV_WHO_MAX];
+	int r;
+
+	if (!c->ccd.has_comp)
+		return true;
+	if ((r = rv_peer_apply_comp(&c->peer, c->ccd.comp_alg, c->ccd.comp_adaptive)) == 0)
+		return true;
+	rv_log(RV_LOG_WARN, "%s compression '%s' of its client options: %s", rv_srv_who(c, w),
+	    rv_comp_alg_name(c->ccd.comp_alg), r == RV_ERR_UNSUPPORTED ?
+	    "not allowed since allow-compression is no (or its default)" : rv_strerror(r));
+	return false;
+}
+
 /* Per-client options, address and --client-connect. Returns NULL or why
  * the client is refused. */
 static const char *
@@ -398,6 +419,8 @@ configure(struct rv_srvclient *c)
 		if (assign_address(c) != 0)
 			return "the ifconfig-push address of client-connect is taken";
 	}
+	if (!apply_own_comp(c))
+		return "its compression options are not allowed (allow-compression)";
 	c->connected = true;
 	return NULL;
 }
