@@ -17,7 +17,8 @@
  *                                        instead of the server's (as
  *                                        openvpn 2.6: the server's
  *                                        --allow-compression still holds;
- *                                        nothing is pushed by it)
+ *                                        nothing is pushed by it;
+ *                                        compress migrate: not framed)
  *
  * Other options are logged and skipped. A common name that could leave the
  * directory ('/', "." or ".."), or is empty, never names a file.
@@ -61,6 +62,11 @@ int rv_ccd_load(struct rv_ccd *c, const char *dir, const char *cn, char *err, si
 /* Reads one file (e.g. a --client-connect script's) and adds its options
  * to c. A missing or empty file adds nothing. Returns as rv_ccd_load(). */
 int rv_ccd_load_file(struct rv_ccd *c, const char *path, char *err, size_t errlen);
+
+/* Puts opt in front of the pushes of c (what a server adds for the client
+ * before its files are read, as compress migrate does). Returns 0,
+ * RV_ERR_LIMIT (too many pushes) or RV_ERR_NOMEM. */
+int rv_ccd_push_front(struct rv_ccd *c, const char *opt);
 
 /* Frees what c holds and empties it. */
 void rv_ccd_clear(struct rv_ccd *c);

@@ -16,15 +16,19 @@
 #    same PUSH_REPLY; with roamvpn, pings both ways (compressible ones of
 #    1000 bytes, 1400 bytes), no drops, and its compression counters show
 #    LZO where a side compresses (and none where neither does).
-# 2. Per client: client-config-dir files with comp-lzo no and push
+# 2. compress migrate: a client whose options string has comp-lzo (comp-lzo
+#    no here) is pushed compress stub-v2 (it has IV_COMP_STUBv2),
+#    one without compression nothing: the same PUSH_REPLY as openvpn's,
+#    pings, no framing on the server.
+# 3. Per client: client-config-dir files with comp-lzo no and push
 #    "comp-lzo no" on a server without compression: the same PUSH_REPLY as
 #    openvpn's, pings; a ccd comp-lzo yes on that server (stub-only by
 #    default) refuses the client, as openvpn 2.6 does (AUTH_FAILED).
-# 3. Forbidden compression: a comp-lzo no server and a client with comp-lzo
+# 4. Forbidden compression: a comp-lzo no server and a client with comp-lzo
 #    yes and allow-compression yes: small pings pass (0xFA), compressible
 #    ones (0x66) are dropped and counted as decompress-failed, as openvpn
 #    2.6 drops them ("Bad compression stub decompression header byte").
-# 4. A roamvpn client of the roamvpn server, comp-lzo yes and
+# 5. A roamvpn client of the roamvpn server, comp-lzo yes and
 #    allow-compression yes on both: LZO both ways, counters on both.
 
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
@@ -110,6 +114,39 @@ run_section "comp-lzo no + push \"comp-lzo no\", client without options" variant
 	"--comp-lzo no" "" stub 0 0 "comp-lzo no"
 run_section "compress stub-v2 + push \"compress stub-v2\", client without options" variant \
 	"--compress stub-v2" "" stubv2 0 0 "compress stub-v2"
+
+# compress migrate: clients with comp-lzo in their options string are
+# pushed compress stub-v2 (a 2.6 client has IV_COMP_STUBv2); others get
+# nothing. The server frames nothing itself.
+migrate() {
+	local impl copts=$1 fr=$2
+	local -a sargs co
+	read -r -a co <<<"$copts"
+	mapfile -t sargs < <(ovpn_server_args --compress migrate --verb 4)
+	for impl in ovpn rv; do
+		vpn_start "srv-$impl" 1 "$impl" "${sargs[@]}"
+		vpn_wait_init "srv-$impl"
+		tls_client "cli-$impl" ovpn "${co[@]}" --verb 4
+		vpn_wait_init "cli-$impl"
+		if [[ -n $fr ]]; then
+			assert_log "cli-$impl" "Data Channel: .*compression: '$fr'"
+			assert_log "srv-$impl" "'compress migrate' detected remote peer with compression"
+		elif grep -q "Data Channel: .*compression:" "$WORK/cli-$impl.log"; then
+			fail "the client without compression options got compression from $impl"
+		fi
+		if [[ $impl == rv ]]; then
+			rv_traffic "$SRV_NET.2" srv-rv
+		else
+			ping_ok 2 "$SRV_NET.1" -s 1000 -p 00
+		fi
+		vpn_stop "cli-$impl"
+		vpn_stop "srv-$impl"
+	done
+	same_push
+}
+run_section "compress migrate, client comp-lzo no: pushed compress stub-v2" migrate \
+	"--comp-lzo no" stubv2
+run_section "compress migrate, client without compression: nothing pushed" migrate "" ""
 
 # A client-config-dir file gives the client its own framing.
 ccd_own() {
