@@ -7,9 +7,10 @@
 # client's packets as its own options (or the client's ccd file) say.
 #
 # 1. For comp-lzo yes (server at asym, the default: decompresses only;
-#    client allow-compression yes: sends LZO), comp-lzo no, compress
-#    stub-v2, compress lzo with the server's allow-compression yes (it
-#    sends LZO), and the configs people write (comp-lzo no + push
+#    client allow-compression yes: sends LZO), comp-lzo no with
+#    allow-compression no, comp-lzo adaptive with allow-compression yes,
+#    compress (stub), compress stub-v2, compress lzo with the server's
+#    allow-compression yes (it sends LZO), and the configs people write (comp-lzo no + push
 #    "comp-lzo no", compress stub-v2 + push "compress stub-v2", for a client
 #    without compression options): openvpn 2.6 serves the openvpn 2.6
 #    client first, then roamvpn with the same options. Both must push the
@@ -106,7 +107,11 @@ variant() {
 
 run_section "comp-lzo yes (server asym; client allow-compression yes sends LZO)" variant \
 	"--comp-lzo yes" "--comp-lzo yes --allow-compression yes" lzo 0 1
-run_section "comp-lzo no" variant "--comp-lzo no" "--comp-lzo no" stub 0 0
+run_section "comp-lzo no, allow-compression no" variant \
+	"--comp-lzo no --allow-compression no" "--comp-lzo no" stub 0 0
+run_section "comp-lzo adaptive, allow-compression yes (client: comp-lzo, no argument)" variant \
+	"--comp-lzo adaptive --allow-compression yes" "--comp-lzo" lzo 1 0
+run_section "compress (stub, swap framing)" variant "--compress" "--compress" stub 0 0
 run_section "compress stub-v2" variant "--compress stub-v2" "--compress stub-v2" stubv2 0 0
 run_section "compress lzo, server allow-compression yes (sends LZO)" variant \
 	"--compress lzo --allow-compression yes" "--compress lzo" lzo 1 0
