@@ -442,7 +442,7 @@ configure(struct rv_srvclient *c, const char *client_options)
 			return "the ifconfig-push address of client-connect is taken";
 	}
 	if (!migrate_comp(c, client_options))
-		return "out of memory (compress migrate)";
+		return "compress migrate: no room for its push";
 	if (!apply_own_comp(c))
 		return "its compression options are not allowed (allow-compression)";
 	c->connected = true;
