@@ -61,6 +61,31 @@ iroute(struct ctx *x, const struct rv_conf_line *l)
 	return 0;
 }
 
+/* comp-lzo / compress: parsed as in the server's own options. */
+static int
+comp(struct ctx *x, const struct rv_conf_line *l)
+{
+	struct rv_ccd *c = x->c;
+	const char *why;
+
+	if (l->argc > 2)
+		return bad(x, l, "expects at most one argument");
+	/* Here migrate has nothing left to do: the client is just not framed
+	 * (openvpn 2.6 the same; its migrate step ran before the file). */
+	if (strcmp(l->argv[0], "compress") == 0 && l->argc == 2 &&
+	    strcmp(l->argv[1], "migrate") == 0) {
+		c->comp_alg = RV_COMP_NONE;
+		c->comp_adaptive = false;
+		c->has_comp = true;
+		return 0;
+	}
+	if (rv_comp_parse(l->argv[0], l->argc > 1 ? l->argv[1] : NULL, &c->comp_alg,
+	    &c->comp_adaptive, &why) != 0)
+		return bad(x, l, why);
+	c->has_comp = true;
+	return 0;
+}
+
 static int
 line(void *arg, const struct rv_conf_line *l)
 {
@@ -87,6 +112,8 @@ line(void *arg, const struct rv_conf_line *l)
 		c->has_ifconfig = true;
 	} else if (strcmp(name, "iroute") == 0) {
 		return iroute(x, l);
+	} else if (strcmp(name, "comp-lzo") == 0 || strcmp(name, "compress") == 0) {
+		return comp(x, l);
 	} else {
 		rv_log(RV_LOG_WARN, "%s:%u: %s: not a per-client option roamvpn applies; skipped",
 		    l->file, l->line, name);
@@ -138,6 +165,21 @@ rv_ccd_load(struct rv_ccd *c, const char *dir, const char *cn, char *err, size_t
 	if ((size_t)snprintf(path, sizeof(path), "%s/DEFAULT", dir) >= sizeof(path))
 		return 0;
 	return rv_ccd_load_file(c, path, err, errlen);
+}
+
+int
+rv_ccd_push_front(struct rv_ccd *c, const char *opt)
+{
+	char *copy;
+
+	if (c->npush == RV_CCD_PUSH_MAX)
+		return RV_ERR_LIMIT;
+	if ((copy = strdup(opt)) == NULL)
+		return RV_ERR_NOMEM;
+	memmove(&c->push[1], &c->push[0], c->npush * sizeof(c->push[0]));
+	c->push[0] = copy;
+	c->npush++;
+	return 0;
 }
 
 void

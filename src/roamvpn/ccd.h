@@ -13,6 +13,12 @@
  *   push "OPTION"                        pushed to this client only
  *   push-reset                           none of the global --push list
  *   disable                              refuse the client
+ *   comp-lzo [ARG], compress [ARG]       this client's compression framing
+ *                                        instead of the server's (as
+ *                                        openvpn 2.6: the server's
+ *                                        --allow-compression still holds;
+ *                                        nothing is pushed by it;
+ *                                        compress migrate: not framed)
  *
  * Other options are logged and skipped. A common name that could leave the
  * directory ('/', "." or ".."), or is empty, never names a file.
@@ -23,6 +29,8 @@
 #include <stdint.h>
 
 #include <netinet/in.h>
+
+#include "comp.h"
 
 enum { RV_CCD_IROUTES_MAX = 64, RV_CCD_PUSH_MAX = 64 };
 
@@ -41,6 +49,9 @@ struct rv_ccd {
 	size_t niroutes;
 	char *push[RV_CCD_PUSH_MAX];
 	size_t npush;
+	bool has_comp;               /* comp-lzo or compress (the last wins) */
+	enum rv_comp_alg comp_alg;
+	bool comp_adaptive;
 };
 
 /* Reads dir/cn, else dir/DEFAULT, into c (which it empties first). A
@@ -51,6 +62,11 @@ int rv_ccd_load(struct rv_ccd *c, const char *dir, const char *cn, char *err, si
 /* Reads one file (e.g. a --client-connect script's) and adds its options
  * to c. A missing or empty file adds nothing. Returns as rv_ccd_load(). */
 int rv_ccd_load_file(struct rv_ccd *c, const char *path, char *err, size_t errlen);
+
+/* Puts opt in front of the pushes of c (what a server adds for the client
+ * before its files are read, as compress migrate does). Returns 0,
+ * RV_ERR_LIMIT (too many pushes) or RV_ERR_NOMEM. */
+int rv_ccd_push_front(struct rv_ccd *c, const char *opt);
 
 /* Frees what c holds and empties it. */
 void rv_ccd_clear(struct rv_ccd *c);

@@ -60,7 +60,7 @@ rv_comp_parse(const char *name, const char *arg, enum rv_comp_alg *alg, bool *ad
 		    "enabled (use lzo, stub or stub-v2)";
 		return RV_ERR_UNSUPPORTED;
 	} else if (strcmp(arg, "migrate") == 0) {
-		*why = "migrate is a server option, which roamvpn does not implement";
+		*why = "migrate belongs in the server's own configuration";
 		return RV_ERR_UNSUPPORTED;
 	} else {
 		*why = "expects lzo, stub or stub-v2 (or nothing)";
@@ -85,14 +85,15 @@ rv_comp_parse_allow(const char *arg, enum rv_comp_allow *out)
 
 /* Without --allow-compression openvpn 2.6 stays at "no" unless a compression
  * option other than comp-lzo no is given (measured: comp-lzo no keeps
- * stub-only; compress, stub-v2, lzo and comp-lzo yes/adaptive drop it). */
+ * stub-only; compress, stub-v2, lzo, migrate and comp-lzo yes/adaptive drop
+ * it; comp-lzo no after migrate keeps migrate's flags, not stub-only). */
 bool
 rv_comp_conf_stub_only(const struct rv_comp_conf *c)
 {
 	if (c->allow == RV_COMP_ALLOW_NO)
 		return true;
 	return c->allow == RV_COMP_ALLOW_UNSET &&
-	    (c->alg == RV_COMP_NONE || c->alg == RV_COMP_LZO_STUB);
+	    !c->migrate && (c->alg == RV_COMP_NONE || c->alg == RV_COMP_LZO_STUB);
 }
 
 bool

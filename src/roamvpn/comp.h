@@ -68,6 +68,10 @@ struct rv_comp_conf {
 	enum rv_comp_alg alg;
 	bool adaptive;                 /* comp-lzo adaptive (or without argument) */
 	enum rv_comp_allow allow;
+	/* compress migrate: no framing of our own; a server pushes clients
+	 * that still have comp-lzo a stub (srvclient.c). Only options_comp.c
+	 * sets it: rv_comp_parse() refuses "migrate" (a push, a ccd file). */
+	bool migrate;
 };
 
 /* Parses the arguments of "comp-lzo [ARG]" (name "comp-lzo") or "compress

@@ -20,6 +20,14 @@ set_alg(struct rv_optctx *c, const char *name, char **a, int n)
 	const char *why;
 	bool adaptive;
 
+	/* compress migrate (any mode, as openvpn 2.6 takes it): no framing of
+	 * our own; only a server acts on it (srvclient.c). */
+	if (strcmp(name, "compress") == 0 && n > 0 && strcmp(a[0], "migrate") == 0) {
+		cc->alg = RV_COMP_NONE;
+		cc->adaptive = false;
+		cc->migrate = true;
+		return 0;
+	}
 	if (rv_comp_parse(name, n > 0 ? a[0] : NULL, &alg, &adaptive, &why) != 0)
 		return n > 0 ? rv_optarg_bad(c, "`%s': %s", a[0], why) : rv_optarg_bad(c, "%s", why);
 	if (alg == RV_COMP_LZO && cc->allow == RV_COMP_ALLOW_NO)
@@ -27,6 +35,9 @@ set_alg(struct rv_optctx *c, const char *name, char **a, int n)
 		    "set to 'no'");
 	cc->alg = alg;
 	cc->adaptive = adaptive;
+	/* openvpn's compress sets all its flags anew; comp-lzo keeps migrate. */
+	if (strcmp(name, "compress") == 0)
+		cc->migrate = false;
 	return 0;
 }
 
@@ -70,8 +81,9 @@ opt_comp_noadapt(struct rv_optctx *c, char **a, int n)
 const struct rv_optdef rv_options_comp_table[] = {
 	{ "comp-lzo", "[yes|no|adaptive]", 0, 1, 0, opt_comp_lzo,
 	  "LZO compression framing (DEPRECATED; no argument = adaptive)." },
-	{ "compress", "[lzo|stub|stub-v2]", 0, 1, 0, opt_compress,
-	  "Compression framing (DEPRECATED; no argument = stub; lz4 is not built)." },
+	{ "compress", "[lzo|stub|stub-v2|migrate]", 0, 1, 0, opt_compress,
+	  "Compression framing (DEPRECATED; no argument = stub; lz4 is not built; migrate: "
+	  "a server pushes clients with comp-lzo a stub)." },
 	{ "allow-compression", "yes|asym|no", 1, 1, 0, opt_allow_compression,
 	  "Send compressed (yes), only receive (asym), or only stub framing (no, the default)." },
 	{ "comp-noadapt", "", 0, 0, 0, opt_comp_noadapt,

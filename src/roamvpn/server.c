@@ -91,6 +91,17 @@ add_roam(struct rv_status_roam *r, const struct rv_peer *p)
 	r->limited += p->pv.limited;
 }
 
+/* Adds a client's compression counters, in openvpn's order (pre- and
+ * post-compress, pre- and post-decompress bytes), to sum. */
+static void
+comp_add(uint64_t sum[4], const struct rv_comp *c)
+{
+	sum[0] += c->pre_compress;
+	sum[1] += c->post_compress;
+	sum[2] += c->pre_decompress;
+	sum[3] += c->post_decompress;
+}
+
 static void
 reap(void *arg)
 {
@@ -105,6 +116,7 @@ reap(void *arg)
 		for (int i = 0; i < RV_DROP__MAX; i++)
 			s->gone_drops[i] += c->peer.drops[i];
 		add_roam(&s->roam_gone, &c->peer);
+		comp_add(s->gone_comp, &c->peer.comp);
 		rv_peer_clear(&c->peer);
 		rv_ccd_clear(&c->ccd);
 		free(c->iroute_nodes);
@@ -799,19 +811,27 @@ rv_server_exit_notify(struct rv_server *s)
 void
 rv_server_print_stats(const struct rv_server *s)
 {
-	uint64_t drops[RV_DROP__MAX];
+	static const char *const comp_names[4] = { "pre-compress", "post-compress",
+		"pre-decompress", "post-decompress" };
+	uint64_t drops[RV_DROP__MAX], comp[4];
 	struct rv_status_roam roam;
 
 	memcpy(drops, s->gone_drops, sizeof(drops));
-	for (const struct rv_srvclient *c = s->clients; c != NULL; c = c->next)
+	memcpy(comp, s->gone_comp, sizeof(comp));
+	for (const struct rv_srvclient *c = s->clients; c != NULL; c = c->next) {
 		for (int i = 0; i < RV_DROP__MAX; i++)
 			drops[i] += c->peer.drops[i];
+		comp_add(comp, &c->peer.comp);
+	}
 	rv_log(RV_LOG_INFO, "clients connected,%u", s->nclients);
 	rv_log(RV_LOG_INFO, "clients admitted,%llu", (unsigned long long)s->admitted);
 	rv_log(RV_LOG_INFO, "pool addresses in use,%zu", s->has_pool ? rv_pool_used(&s->pool) : 0);
 	rv_log(RV_LOG_INFO, "resets answered,%llu", (unsigned long long)s->resets_answered);
 	rv_log(RV_LOG_INFO, "late packets after exit,%llu", (unsigned long long)s->late);
 	rv_log(RV_LOG_INFO, "not IPv4 unicast (ignored),%llu", (unsigned long long)s->not_ipv4);
+	/* Summed over the clients: LZO is per client (its own config or ccd). */
+	for (int i = 0; i < 4; i++)
+		rv_log(RV_LOG_INFO, "%s bytes,%llu", comp_names[i], (unsigned long long)comp[i]);
 	rv_server_roam_stats(s, &roam);
 	rv_log(RV_LOG_INFO, "roam moves,%llu", (unsigned long long)roam.moves);
 	rv_log(RV_LOG_INFO, "roam moves validated,%llu", (unsigned long long)roam.validated);

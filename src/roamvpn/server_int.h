@@ -109,6 +109,7 @@ struct rv_server {
 	uint8_t scratch[RV_SRV_SCRATCH];
 	uint64_t drops[SD__MAX];
 	uint64_t gone_drops[RV_DROP__MAX];  /* of clients that left */
+	uint64_t gone_comp[4];              /* their compression counters (comp_add) */
 	uint64_t admitted, resets_answered;
 	uint64_t late;                      /* packets of clients that said EXIT */
 	uint64_t not_ipv4;                  /* IPv6 (none in the tunnel yet), broadcast, multicast */

@@ -385,10 +385,53 @@ identify(struct rv_srvclient *c, struct rv_keystate *ks, const struct rv_km2 *re
 	return NULL;
 }
 
+/* A comp-lzo or compress of the client's own options replaces the server's
+ * framing for it alone (openvpn 2.6 takes both from a client-config-dir
+ * file or a client-connect file, and pushes nothing for them). Real
+ * compression the server's --allow-compression forbids refuses the client,
+ * as openvpn 2.6.14 does (measured: AUTH_FAILED). Returns false then. */
+static bool
+apply_own_comp(struct rv_srvclient *c)
+{
+	char w[RV_SRV_WHO_MAX];
+	int r;
+
+	if (!c->ccd.has_comp)
+		return true;
+	if ((r = rv_peer_apply_comp(&c->peer, c->ccd.comp_alg, c->ccd.comp_adaptive)) == 0)
+		return true;
+	rv_log(RV_LOG_WARN, "%s compression '%s' of its client options: %s", rv_srv_who(c, w),
+	    rv_comp_alg_name(c->ccd.comp_alg), r == RV_ERR_UNSUPPORTED ?
+	    "not allowed since allow-compression is no (or its default)" : rv_strerror(r));
+	return false;
+}
+
+/* compress migrate: a client whose options string still says comp-lzo is
+ * pushed "compress stub-v2" if its peer-info has IV_COMP_STUBv2=1, else
+ * "comp-lzo no", and is then framed with 0xFA (openvpn 2.6's multi.c does
+ * this first of the connect steps: the push comes before the client's own
+ * pushes, a push-reset of them drops it, its comp-lzo or compress wins). */
+static bool
+migrate_comp(struct rv_srvclient *c, const char *client_options)
+{
+	char w[RV_SRV_WHO_MAX], v[8];
+	bool v2;
+
+	if (!c->srv->o->comp.migrate || strstr(client_options, ",comp-lzo,") == NULL)
+		return true;
+	rv_log(RV_LOG_INFO, "%s Note: 'compress migrate' detected remote peer with compression "
+	    "enabled.", rv_srv_who(c, w));
+	v2 = rv_peer_info_get(c->peer_info, "IV_COMP_STUBv2", v, sizeof(v)) && strcmp(v, "1") == 0;
+	if (!c->ccd.push_reset &&
+	    rv_ccd_push_front(&c->ccd, v2 ? "compress stub-v2" : "comp-lzo no") != 0)
+		return false;
+	return v2 || rv_peer_apply_comp(&c->peer, RV_COMP_LZO_STUB, false) == 0;
+}
+
 /* Per-client options, address and --client-connect. Returns NULL or why
  * the client is refused. */
 static const char *
-configure(struct rv_srvclient *c)
+configure(struct rv_srvclient *c, const char *client_options)
 {
 	const struct rv_options *o = c->srv->o;
 	char err[512];
@@ -414,6 +457,10 @@ configure(struct rv_srvclient *c)
 		if (assign_address(c) != 0)
 			return "the ifconfig-push address of client-connect is taken";
 	}
+	if (!migrate_comp(c, client_options))
+		return "compress migrate: no room for its push";
+	if (!apply_own_comp(c))
+		return "its compression options are not allowed (allow-compression)";
 	c->connected = true;
 	return NULL;
 }
@@ -434,7 +481,7 @@ establish(struct rv_srvclient *c, struct rv_session *ss, struct rv_keystate *ks,
 	if (rv_srvpush_ncp(o, remote->peer_info, remote->options, &c->ncp, err) != 0)
 		return auth_failed(c, err);
 	c->ncp.peer_id = c->peer_id;
-	if ((why = configure(c)) != NULL)
+	if ((why = configure(c, remote->options)) != NULL)
 		return auth_failed(c, why);
 	if (rv_session_install_keys(ss, ks, c->ncp.cipher, o->auth, c->ncp.ekm) != 0 ||
 	    (c->ncp.dyn_tls_crypt && rv_session_enable_dyn_tls_crypt(ss) != 0))

@@ -194,6 +194,14 @@ test_policy(void **state)
 	assert_false(rv_comp_conf_stub_only(&c));
 	c.allow = RV_COMP_ALLOW_NO;
 	assert_true(rv_comp_conf_stub_only(&c));
+	/* compress migrate (flags 32, also with a later comp-lzo no): not
+	 * stub-only, unless allow no */
+	c.migrate = true;
+	assert_true(rv_comp_conf_stub_only(&c));
+	c.allow = RV_COMP_ALLOW_UNSET;
+	assert_false(rv_comp_conf_stub_only(&c));
+	c.alg = RV_COMP_LZO_STUB;
+	assert_false(rv_comp_conf_stub_only(&c));
 }
 
 static void

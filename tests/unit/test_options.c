@@ -1211,6 +1211,19 @@ test_compression(void **state)
 	    "not allowed since allow-compression is set to 'no'");
 	assert_fails("allow-compression no\nallow-compression asym\n", "t.conf:2: "
 	    "allow-compression: cannot be set to 'asym' after it was set to 'no'");
+
+	/* compress migrate: no framing, not stub-only (openvpn 2.6.14: alg 0,
+	 * flags 32); a later compress ends it, a later comp-lzo does not. */
+	assert_ok(&o, "dev tun\ncompress migrate\n");
+	assert_int_equal(o.comp.alg, RV_COMP_NONE);
+	assert_true(o.comp.migrate);
+	assert_false(rv_comp_conf_stub_only(&o.comp));
+	assert_ok(&o, "dev tun\ncompress migrate\ncompress stub-v2\n");
+	assert_false(o.comp.migrate);
+	assert_ok(&o, "dev tun\ncompress migrate\ncomp-lzo no\n");
+	assert_true(o.comp.migrate);
+	assert_int_equal(o.comp.alg, RV_COMP_LZO_STUB);
+	assert_false(rv_comp_conf_stub_only(&o.comp));
 }
 
 int
