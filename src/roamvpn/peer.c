@@ -488,10 +488,13 @@ rv_peer_roam_enable(struct rv_peer *p, uint64_t validate_ns)
 bool
 rv_peer_may_send(struct rv_peer *p, size_t len)
 {
+	char a[RV_ADDRSTRLEN], why[RV_ADDRSTRLEN + 80];
+
 	if (rv_pathval_may_send(&p->pv, len))
 		return true;
-	rv_peer_drop(p, RV_DROP_UNVALIDATED, &p->remote, "the new address has not answered "
-	    "its challenge and got 3x what it sent");
+	snprintf(why, sizeof(why), "to %s: not validated yet and sent 3x what it sent us",
+	    rv_addr_fmt(&p->remote, a));
+	rv_peer_drop(p, RV_DROP_UNVALIDATED, NULL, why);
 	return false;
 }
 
