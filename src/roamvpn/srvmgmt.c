@@ -22,6 +22,7 @@ struct row {
 	struct rv_server_client_info ci;
 	char real[RV_ADDRSTRLEN];
 	char virt4[INET_ADDRSTRLEN];
+	char virt6[INET6_ADDRSTRLEN];
 };
 
 struct collect {
@@ -43,6 +44,9 @@ collect(void *arg, const struct rv_server_client_info *ci)
 	r->virt4[0] = '\0';
 	if (ci->has_vaddr)
 		inet_ntop(AF_INET, &ci->vaddr, r->virt4, sizeof(r->virt4));
+	r->virt6[0] = '\0';
+	if (ci->has_vaddr6)
+		inet_ntop(AF_INET6, &ci->vaddr6, r->virt6, sizeof(r->virt6));
 }
 
 static void
@@ -52,7 +56,8 @@ report(void *arg, int version, rv_status_emit_fn *emit, void *emit_arg)
 	size_t max = rv_server_clients(s);
 	struct collect c = { calloc(max + 1, sizeof(struct row)), 0, max };
 	struct rv_status_client *clients = calloc(max + 1, sizeof(*clients));
-	struct rv_status_route *routes = calloc(max + 1, sizeof(*routes));
+	/* Up to two routes a client: its IPv4 and its IPv6 address. */
+	struct rv_status_route *routes = calloc(2 * max + 1, sizeof(*routes));
 	char title[128];
 	struct rv_status_server st = {
 		.title = title,
@@ -74,6 +79,7 @@ report(void *arg, int version, rv_status_emit_fn *emit, void *emit_arg)
 			.common_name = r->ci.common_name,
 			.real_addr = r->real,
 			.virt4 = r->virt4,
+			.virt6 = r->virt6,
 			.bytes_rx = r->ci.bytes_in,
 			.bytes_tx = r->ci.bytes_out,
 			.connected_since = r->ci.connected_since,
@@ -85,6 +91,13 @@ report(void *arg, int version, rv_status_emit_fn *emit, void *emit_arg)
 		if (r->ci.has_vaddr)
 			routes[st.nroutes++] = (struct rv_status_route){
 				.addr = r->virt4,
+				.common_name = r->ci.common_name,
+				.real_addr = r->real,
+				.last_ref = st.now,
+			};
+		if (r->ci.has_vaddr6)
+			routes[st.nroutes++] = (struct rv_status_route){
+				.addr = r->virt6,
 				.common_name = r->ci.common_name,
 				.real_addr = r->real,
 				.last_ref = st.now,
