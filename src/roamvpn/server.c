@@ -952,6 +952,12 @@ info(const struct rv_srvclient *c, struct rv_server_client_info *ci)
 	ci->vaddr = c->vaddr;
 	ci->has_vaddr6 = c->has_vaddr6;
 	ci->vaddr6 = c->vaddr6;
+	if (c->negotiated && c->iroute_nodes != NULL) {
+		ci->iroutes = c->ccd.iroutes;
+		ci->niroutes = c->ccd.niroutes;
+		ci->iroutes6 = c->ccd.iroutes6;
+		ci->niroutes6 = c->ccd.niroutes6;
+	}
 	ci->bytes_in = c->peer.auth_rx_bytes;
 	ci->bytes_out = c->bytes_out;
 	ci->connected_since = c->since;

@@ -36,6 +36,7 @@
 #include <netinet/in.h>
 
 #include "addr.h"
+#include "ccd.h"
 #include "crypto.h"
 #include "peer.h"
 #include "pkt.h"
@@ -80,6 +81,12 @@ struct rv_server_client_info {
 	struct in_addr vaddr;
 	bool has_vaddr6;
 	struct in6_addr vaddr6;
+	/* Its iroutes once established (the client's own lists: valid while
+	 * the callback runs and until the event loop goes on). */
+	const struct rv_ccd_iroute *iroutes;
+	size_t niroutes;
+	const struct rv_ccd_iroute6 *iroutes6;
+	size_t niroutes6;
 	uint64_t bytes_in, bytes_out;          /* data channel, after decryption */
 	time_t connected_since;                /* wall clock */
 	uint32_t peer_id;

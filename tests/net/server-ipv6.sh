@@ -22,8 +22,8 @@
 #    server to each client and between the clients (client-to-client),
 #    into the iroute (fd00:77::1 on ns3's lo) from the server and from the
 #    other client, 1400 bytes too; the status file (version 2) lists both
-#    IPv6 addresses as openvpn does (CLIENT_LIST column and ROUTING_TABLE
-#    lines); no drops. Then ns3 sends from fd00:99::5, an address that is
+#    IPv6 addresses and the iroute-ipv6 as openvpn does (CLIENT_LIST column,
+#    ROUTING_TABLE lines "fd00:6::beef" and "fd00:77::/64"); no drops. Then ns3 sends from fd00:99::5, an address that is
 #    not its own: the pings get no answer and the server counts them as
 #    bad-source-address drops.
 # 3. IPv6 outside too: udp6 between fd00:241::1 and fd00:241::2, a roamvpn
@@ -141,6 +141,8 @@ two_clients() {
 		fail "the status file has no IPv6 routing table entry of the roamvpn client"
 	grep -qE "^ROUTING_TABLE,$NET6:1000,Test-Client," "$st" ||
 		fail "the status file has no IPv6 routing table entry of the openvpn client"
+	grep -qE "^ROUTING_TABLE,fd00:77::/64,rvclient,192\.168\.243\.3:[0-9]+," "$st" ||
+		fail "the status file has no routing table entry of the iroute-ipv6"
 
 	# A packet from an address that is not the client's: dropped, counted.
 	stats_snapshot server
