@@ -28,6 +28,10 @@
 #    bad-source-address drops.
 # 3. IPv6 outside too: udp6 between fd00:241::1 and fd00:241::2, a roamvpn
 #    server and an openvpn client, ping6 both ways (1400 bytes too).
+# 4. An IPv6-only server (--server-ipv6 fd00:6::/112 alone): openvpn, then
+#    roamvpn, push the same PUSH_REPLY to an openvpn client (a /112 pool
+#    starts at NET+2); a roamvpn client of the roamvpn server gets
+#    fd00:6::2/112 too and pings the server.
 
 # Under sh (SH_LOG_COMPILER may be /bin/sh), start again under bash.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
@@ -177,7 +181,40 @@ udp6() {
 	vpn_stop server
 }
 
+v6_only() {
+	local impl push_ovpn push_rv
+	local -a sargs cargs
+	mapfile -t sargs < <(printf '%s\n' --dev vpn0 --dev-type tun --port 1194 \
+		--server-ipv6 "$NET6:/112" --ca "$PKI/ca.crt" --cert "$PKI/server.crt" \
+		--key "$PKI/server.key" --dh none --keepalive 10 60 --data-ciphers AES-256-GCM \
+		--verb 4)
+	for impl in ovpn rv; do
+		vpn_up "server-$impl" 1 "$impl" "${sargs[@]}"
+		tls_client "client-$impl" ovpn --data-ciphers AES-256-GCM
+		vpn_wait_init "client-$impl"
+		assert_eq "$(tun_addr6 2)" "$NET6:2/112" "the client's IPv6 address from $impl"
+		ping6_ok 2 "$NET6:1"
+		vpn_stop "client-$impl"
+		if [[ $impl == rv ]]; then
+			tls_client rvclient rv
+			vpn_wait_init rvclient
+			assert_eq "$(tun_addr6 2)" "$NET6:2/112" "the roamvpn client's IPv6 address"
+			ping6_ok 2 "$NET6:1" -s 1400
+			ping6_ok 1 "$NET6:2"
+			assert_no_drops server-rv
+			vpn_stop rvclient
+		fi
+		vpn_stop "server-$impl"
+	done
+	push_ovpn=$(grep -o "PUSH_REPLY,[^']*" "$WORK/client-ovpn.log" | head -n 1)
+	push_rv=$(grep -o "PUSH_REPLY,[^']*" "$WORK/client-rv.log" | head -n 1)
+	say "  openvpn pushed: $push_ovpn"
+	say "  roamvpn pushed: $push_rv"
+	assert_eq "$push_rv" "$push_ovpn" "PUSH_REPLY of roamvpn and openvpn to the same client"
+}
+
 run_section "the same PUSH_REPLY, addresses and ipp.txt from openvpn 2.6 and roamvpn" same_push
 run_section "two clients, client-to-client, ifconfig-ipv6-push, iroute-ipv6, spoofed source" \
 	two_clients
 run_section "IPv6 outside the tunnel as well (udp6)" udp6
+run_section "an IPv6-only server (--server-ipv6 alone)" v6_only
