@@ -303,6 +303,13 @@ client_env(const struct rv_srvclient *c, const char *type, bool trusted, struct 
 		rv_env_add(e, c->srv->subnet ? "ifconfig_pool_netmask" : "ifconfig_pool_local_ip",
 		    "%s", inet_ntop(AF_INET, &c->vpeer, a, sizeof(a)));
 	}
+	if (o->has_ifconfig6) {
+		rv_env_add(e, "ifconfig_ipv6_local", "%s",
+		    inet_ntop(AF_INET6, &o->ifc6_local, a6, sizeof(a6)));
+		rv_env_add(e, "ifconfig_ipv6_netbits", "%d", o->ifc6_bits);
+		rv_env_add(e, "ifconfig_ipv6_remote", "%s",
+		    inet_ntop(AF_INET6, &o->ifc6_remote, a6, sizeof(a6)));
+	}
 	if (c->has_vaddr6) {
 		rv_env_add(e, "ifconfig_pool_remote_ip6", "%s",
 		    inet_ntop(AF_INET6, &c->vaddr6, a6, sizeof(a6)));

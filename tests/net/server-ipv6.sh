@@ -23,7 +23,9 @@
 #    into the iroute (fd00:77::1 on ns3's lo) from the server and from the
 #    other client, 1400 bytes too; the status file (version 2) lists both
 #    IPv6 addresses and the iroute-ipv6 as openvpn does (CLIENT_LIST column,
-#    ROUTING_TABLE lines "fd00:6::beef" and "fd00:77::/64"); no drops. Then ns3 sends from fd00:99::5, an address that is
+#    ROUTING_TABLE lines "fd00:6::beef" and "fd00:77::/64"); no drops;
+#    --client-connect sees openvpn's ifconfig_pool_*_ip6 and ifconfig_ipv6_*
+#    variables. Then ns3 sends from fd00:99::5, an address that is
 #    not its own: the pings get no answer and the server counts them as
 #    bad-source-address drops.
 # 3. IPv6 outside too: udp6 between fd00:241::1 and fd00:241::2, a roamvpn
@@ -109,15 +111,18 @@ same_push() {
 }
 
 two_clients() {
-	local before after st="$WORK/status-rv.txt"
+	local before after line st="$WORK/status-rv.txt"
 	local -a sargs cargs
 	pki_cert rvclient ca client
 	mkdir -p "$WORK/ccd"
 	printf 'ifconfig-ipv6-push %s/64\niroute-ipv6 fd00:77::/64\n' "$NET6:beef" \
 		>"$WORK/ccd/rvclient"
+	printf '#!/bin/sh\nenv | sort >"%s/connect-$common_name.env"\n' "$WORK" >"$WORK/connect.sh"
+	chmod +x "$WORK/connect.sh"
 	mapfile -t sargs < <(server_args --client-to-client --client-config-dir "$WORK/ccd" \
 		--route-ipv6 fd00:77::/64 --push "route-ipv6 fd00:77::/64" \
-		--status "$st" 1 --status-version 2)
+		--status "$st" 1 --status-version 2 --script-security 2 \
+		--client-connect "$WORK/connect.sh")
 	vpn_up server 1 rv "${sargs[@]}"
 	tls_client c2 ovpn
 	mapfile -t cargs < <(REMOTE=192.168.243.1 CLIENT_CERT="$PKI/rvclient.crt" \
@@ -126,6 +131,13 @@ two_clients() {
 	vpn_wait_init c2 c3
 	assert_eq "$(tun_addr6 2)" "$NET6:1000/64" "the openvpn client's IPv6 address"
 	assert_eq "$(tun_addr6 3)" "$NET6:beef/64" "the roamvpn client's IPv6 address (ifconfig-ipv6-push)"
+	for line in "ifconfig_pool_remote_ip6=$NET6:beef" "ifconfig_pool_local_ip6=$NET6:1" \
+		ifconfig_pool_ip6_netbits=64 "ifconfig_ipv6_local=$NET6:1" ifconfig_ipv6_netbits=64; do
+		grep -qx "$line" "$WORK/connect-rvclient.env" ||
+			fail "client-connect of rvclient had no $line: $(grep ip6 "$WORK/connect-rvclient.env")"
+	done
+	grep -qx "ifconfig_pool_remote_ip6=$NET6:1000" "$WORK/connect-Test-Client.env" ||
+		fail "client-connect of Test-Client had no ifconfig_pool_remote_ip6=$NET6:1000"
 	n3 ip -6 addr add fd00:77::1/128 dev lo
 	ping6_ok 1 "$NET6:1000"
 	ping6_ok 1 "$NET6:beef" -s 1400
