@@ -397,6 +397,8 @@ by_vaddr6(struct rv_server *s, const struct in6_addr *a)
 
 	if (n != NULL)
 		return rv_container_of(n, struct rv_srvclient, by_vaddr6);
+	if ((s->iroute6_bits[0] | s->iroute6_bits[1] | s->iroute6_bits[2]) == 0)
+		return NULL;
 	for (int bits = 128; bits >= 0; bits--) {
 		struct in6_addr net = *a;
 
@@ -542,8 +544,8 @@ route_in6(struct rv_server *s, struct rv_srvclient *c, struct rv_pkt *pkt)
 	struct rv_srvclient *to;
 
 	if (!inner_addr6(&pkt->buf, true, &src) || !inner_addr6(&pkt->buf, false, &dst)) {
-		drop(s, SD_SOURCE, &pkt->addr, "short IPv6 packet");
-		return RV_RX_DROP;
+		s->ignored++;   /* not reached: route_in() saw a whole IPv6 header */
+		return RV_RX_CONSUMED;
 	}
 	if (!source6_ok(c, &src)) {
 		if (IN6_IS_ADDR_LINKLOCAL(&src) || IN6_IS_ADDR_UNSPECIFIED(&src)) {
