@@ -178,6 +178,18 @@ rv_addr_mask6(struct in6_addr *a, int bits)
 }
 
 void
+rv_addr_add6(struct in6_addr *a, uint32_t k)
+{
+	uint64_t carry = k;
+
+	for (int i = 15; i >= 0 && carry != 0; i--) {
+		carry += a->s6_addr[i];
+		a->s6_addr[i] = (uint8_t)carry;
+		carry >>= 8;
+	}
+}
+
+void
 rv_addr_of_socket(int fd, struct rv_sockaddr *out)
 {
 	out->len = sizeof(out->u);

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -46,6 +47,9 @@ int rv_addr_parse_prefix6(const char *s, struct in6_addr *a, int *bits);
 
 /* Clears the bits of a beyond the first bits. */
 void rv_addr_mask6(struct in6_addr *a, int bits);
+
+/* Adds k to a as to a 128-bit number (server-ipv6 NET+1, pool entries). */
+void rv_addr_add6(struct in6_addr *a, uint32_t k);
 
 /* The local address of socket fd (IPv4-mapped unmapped); unset (len 0) if
  * the kernel does not say. */

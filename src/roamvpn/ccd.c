@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "addr.h"
 #include "conf.h"
 #include "err.h"
 #include "log.h"
@@ -87,6 +88,39 @@ comp(struct ctx *x, const struct rv_conf_line *l)
 }
 
 static int
+iroute6(struct ctx *x, const struct rv_conf_line *l)
+{
+	struct rv_ccd *c = x->c;
+	struct in6_addr net;
+	int bits;
+
+	if (l->argc != 2 || rv_addr_parse_prefix6(l->argv[1], &net, &bits) != 0)
+		return bad(x, l, "expects NETWORK/BITS");
+	if (c->niroutes6 == RV_CCD_IROUTES_MAX)
+		return bad(x, l, "too many iroutes");
+	rv_addr_mask6(&net, bits);
+	c->iroutes6[c->niroutes6].net = net;
+	c->iroutes6[c->niroutes6++].bits = (uint8_t)bits;
+	return 0;
+}
+
+static int
+ifconfig6(struct ctx *x, const struct rv_conf_line *l)
+{
+	struct rv_ccd *c = x->c;
+	int bits;
+
+	if (l->argc < 2 || l->argc > 3 ||
+	    rv_addr_parse_prefix6(l->argv[1], &c->local6, &c->bits6) != 0 ||
+	    (l->argc == 3 && (strchr(l->argv[2], '/') != NULL ||
+	    rv_addr_parse_prefix6(l->argv[2], &c->remote6, &bits) != 0)))
+		return bad(x, l, "expects ADDRESS/BITS [REMOTE]");
+	c->has_ifconfig6 = true;
+	c->has_remote6 = l->argc == 3;
+	return 0;
+}
+
+static int
 line(void *arg, const struct rv_conf_line *l)
 {
 	struct ctx *x = arg;
@@ -114,6 +148,10 @@ line(void *arg, const struct rv_conf_line *l)
 		return iroute(x, l);
 	} else if (strcmp(name, "comp-lzo") == 0 || strcmp(name, "compress") == 0) {
 		return comp(x, l);
+	} else if (strcmp(name, "ifconfig-ipv6-push") == 0) {
+		return ifconfig6(x, l);
+	} else if (strcmp(name, "iroute-ipv6") == 0) {
+		return iroute6(x, l);
 	} else {
 		rv_log(RV_LOG_WARN, "%s:%u: %s: not a per-client option roamvpn applies; skipped",
 		    l->file, l->line, name);

@@ -10,6 +10,10 @@
  *   ifconfig-push LOCAL REMOTE-NETMASK   the client's address (and its peer
  *                                        or netmask) instead of the pool's
  *   iroute NET [MASK]                    route NET/MASK to this client
+ *   ifconfig-ipv6-push ADDR/BITS [PEER]  the client's IPv6 address instead
+ *                                        of the pool's (peer: default the
+ *                                        server's --ifconfig-ipv6 address)
+ *   iroute-ipv6 NET/BITS                 route NET/BITS to this client
  *   push "OPTION"                        pushed to this client only
  *   push-reset                           none of the global --push list
  *   disable                              refuse the client
@@ -39,6 +43,11 @@ struct rv_ccd_iroute {
 	uint8_t bits;
 };
 
+struct rv_ccd_iroute6 {
+	struct in6_addr net;
+	uint8_t bits;
+};
+
 struct rv_ccd {
 	bool found;                  /* a file was read */
 	bool disable;
@@ -47,6 +56,12 @@ struct rv_ccd {
 	struct in_addr local, remote;
 	struct rv_ccd_iroute iroutes[RV_CCD_IROUTES_MAX];
 	size_t niroutes;
+	bool has_ifconfig6;
+	bool has_remote6;            /* else the server's own address */
+	struct in6_addr local6, remote6;
+	int bits6;
+	struct rv_ccd_iroute6 iroutes6[RV_CCD_IROUTES_MAX];
+	size_t niroutes6;
 	char *push[RV_CCD_PUSH_MAX];
 	size_t npush;
 	bool has_comp;               /* comp-lzo or compress (the last wins) */

@@ -143,7 +143,8 @@ rv_ncp_options_string(const struct rv_options *o, const struct rv_crypto *sc,
 		.link_mtu = o->tun_mtu + over + (o->dev_type == RV_DEV_TAP ? 32 : 0) +
 		    (int)rv_comp_overhead(o->comp.alg) +
 		    (rv_proto_is_tcp(proto) ? 2 : 0),   /* the TCP length prefix */
-		.tun_ipv6 = o->has_ifconfig6 && !o->pull,
+		/* a server leaves tun-ipv6 to its pushes, as openvpn does */
+		.tun_ipv6 = o->has_ifconfig6 && !o->pull && !o->srv.mode_server,
 		/* openvpn's "p2p without pull": not a client, not a server */
 		.ifconfig = o->has_ifconfig && !o->pull && !o->srv.mode_server,
 		.ifconfig_subnet = o->ifconfig_is_mask,

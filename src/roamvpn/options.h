@@ -93,6 +93,8 @@ struct rv_srvopts {
 	char *server_net, *server_mask;/* --server NET MASK */
 	bool server_nopool;            /* --server NET MASK nopool */
 	char *pool_start, *pool_end, *pool_mask;   /* --ifconfig-pool */
+	char *server6;                 /* --server-ipv6 NET/BITS */
+	char *pool6;                   /* --ifconfig-ipv6-pool BASE/BITS */
 	char **push;                   /* --push, then what helpers add */
 	size_t npush;
 	int max_clients;
@@ -113,6 +115,9 @@ struct rv_srvopts {
 	struct in_addr pool_lo, pool_hi;           /* first, last address */
 	struct in_addr pool_netmask;               /* subnet/tap: the netmask */
 	struct in_addr net, mask;                  /* --server */
+	bool has_pool6;                            /* an IPv6 side of the pool */
+	struct in6_addr pool6_base;                /* first client address */
+	int pool6_bits;
 };
 
 struct rv_options {

@@ -13,11 +13,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addr.h"
 #include "err.h"
 #include "log.h"
 
 enum {
 	POOL_MIN_NETBITS = 16,         /* openvpn's IFCONFIG_POOL_MIN_NETBITS */
+	POOL6_MIN_BITS = 64,           /* --server-ipv6, --ifconfig-ipv6-pool: /64 .. /124 */
+	POOL6_MAX_BITS = 124,
+	POOL6_OFFSET = 0x1000,         /* --server-ipv6: clients from NET+0x1000 ... */
+	POOL6_SMALL_BITS = 112,        /* ... or NET+2 in a /112 or smaller */
 	MAX_CLIENTS_LIMIT = 0xFFFFFE,  /* peer-ids are 24 bits; all ones means none */
 };
 
@@ -120,10 +125,15 @@ const struct rv_optdef rv_options_server_table[] = {
 	{ "mode", "server|p2p", 1, 1, 0, opt_mode, "server: many clients; p2p: one peer (default)." },
 	{ "server", "NET MASK [nopool]", 2, 3, 0, opt_server,
 	  "Server for clients in NET/MASK (expands to mode server, tls-server, ifconfig, pool, pushes)." },
+	{ "server-ipv6", "NET/BITS", 1, 1, 0, rv_optarg_str_field,
+	  "IPv6 in the tunnel: the server is NET+1, clients get addresses from the IPv6 pool.",
+	  SRV(server6) },
 	{ "ifconfig-pool", "START END [MASK]", 2, 3, 0, opt_ifconfig_pool,
 	  "Give clients addresses from START to END." },
+	{ "ifconfig-ipv6-pool", "BASE/BITS", 1, 1, 0, rv_optarg_str_field,
+	  "Give clients IPv6 addresses from BASE on (needs --ifconfig-ipv6).", SRV(pool6) },
 	{ "ifconfig-pool-persist", "FILE [SECS]", 1, 2, 0, opt_pool_persist,
-	  "Remember client addresses in FILE (CN,IP per line), saved every SECS (600)." },
+	  "Remember client addresses in FILE (CN,IP,IPv6 per line), saved every SECS (600)." },
 	{ "push", "OPTION", 1, 1, 0, opt_push, "Push OPTION to every client." },
 	{ "max-clients", "N", 1, 1, 0, rv_optarg_int_field, "At most N clients (default 1024).",
 	  SRV(max_clients), 1, MAX_CLIENTS_LIMIT },
@@ -171,6 +181,8 @@ rv_options_server_clear(struct rv_options *o)
 	free(s->pool_start);
 	free(s->pool_end);
 	free(s->pool_mask);
+	free(s->server6);
+	free(s->pool6);
 	rv_options_free_list(s->push, s->npush);
 	free(s->pool_persist);
 	free(s->client_config_dir);
@@ -408,6 +420,80 @@ check_pool(struct rv_options *o, char *err)
 	return 0;
 }
 
+/* A /64 .. /124 IPv6 network of option name. */
+static int
+parse_net6(struct rv_options *o, char *err, const char *name, const char *text,
+    struct in6_addr *net, int *bits)
+{
+	if (strchr(text, '/') == NULL || rv_addr_parse_prefix6(text, net, bits) != 0)
+		return bad(o, err, name, "`%s' is not an IPv6 network (NET/BITS)", text);
+	if (*bits < POOL6_MIN_BITS || *bits > POOL6_MAX_BITS)
+		return bad(o, err, name, "the network must be between /%d and /%d (not /%d)",
+		    POOL6_MIN_BITS, POOL6_MAX_BITS, *bits);
+	return 0;
+}
+
+/* --server-ipv6 NET/BITS: ifconfig-ipv6 NET+1/BITS NET+2, the IPv6 pool
+ * from NET+0x1000 (NET+2 in a /112 or smaller), push "tun-ipv6" (before
+ * what --server pushes, as openvpn's helper runs this part first). */
+static int
+expand_server6(struct rv_options *o, char *err)
+{
+	struct rv_srvopts *s = &o->srv;
+	struct in6_addr net, a;
+	char text[INET6_ADDRSTRLEN], with_bits[INET6_ADDRSTRLEN + 8];
+	int bits, r;
+
+	if (o->tls_client || o->pull)
+		return bad(o, err, "server-ipv6", "cannot be combined with --client, --tls-client or "
+		    "--pull");
+	if (s->server_nopool)
+		return bad(o, err, "server-ipv6", "is incompatible with --server ... nopool");
+	if (s->pool6 != NULL)
+		return bad(o, err, "ifconfig-ipv6-pool", "--server-ipv6 already defines the IPv6 pool");
+	if ((r = parse_net6(o, err, "server-ipv6", s->server6, &net, &bits)) != 0)
+		return r;
+	s->mode_server = true;
+	o->tls_server = true;
+	a = net;
+	rv_addr_add6(&a, 1);
+	snprintf(with_bits, sizeof(with_bits), "%s/%d", inet_ntop(AF_INET6, &a, text,
+	    sizeof(text)), bits);
+	a = net;
+	rv_addr_add6(&a, 2);
+	free(o->ifconfig6_local);
+	free(o->ifconfig6_remote);
+	o->ifconfig6_local = strdup(with_bits);
+	o->ifconfig6_remote = strdup(inet_ntop(AF_INET6, &a, text, sizeof(text)));
+	if (o->ifconfig6_local == NULL || o->ifconfig6_remote == NULL)
+		return bad(o, err, "server-ipv6", "out of memory");
+	s->pool6_base = net;
+	rv_addr_add6(&s->pool6_base, bits < POOL6_SMALL_BITS ? POOL6_OFFSET : 2);
+	s->pool6_bits = bits;
+	s->has_pool6 = true;
+	return push_fmt(o, err, "tun-ipv6");
+}
+
+/* An explicit --ifconfig-ipv6-pool BASE/BITS. */
+static int
+check_pool6(struct rv_options *o, char *err)
+{
+	struct rv_srvopts *s = &o->srv;
+	int r;
+
+	if (s->pool6 == NULL)
+		return 0;
+	if ((r = parse_net6(o, err, "ifconfig-ipv6-pool", s->pool6, &s->pool6_base,
+	    &s->pool6_bits)) != 0)
+		return r;
+	/* Clients get the server's prefix length and its address as peer. */
+	if (o->ifconfig6_local == NULL)
+		return bad(o, err, "ifconfig-ipv6-pool", "needs --ifconfig-ipv6 (the server's own "
+		    "IPv6 address)");
+	s->has_pool6 = true;
+	return 0;
+}
+
 /* keepalive A B in server mode: ping-restart 2B here, the clients get A, B. */
 static int
 expand_keepalive(struct rv_options *o, char *err)
@@ -428,14 +514,18 @@ rv_options_server_check(struct rv_options *o, char err[static RV_OPT_ERRLEN])
 	struct rv_srvopts *s = &o->srv;
 	int r;
 
+	if (s->server6 != NULL && (r = expand_server6(o, err)) != 0)
+		return r;
 	if (o->topology == RV_TOPO_UNSET && (s->server_net != NULL || s->mode_server))
 		o->topology = RV_TOPO_NET30;
 	if (s->server_net != NULL && (r = expand_server(o, err)) != 0)
 		return r;
 	if (!s->mode_server) {
-		if (s->npush > 0 || s->pool_start != NULL || given(o, "client-config-dir"))
+		if (s->npush > 0 || s->pool_start != NULL || s->pool6 != NULL ||
+		    given(o, "client-config-dir"))
 			return bad(o, err, s->npush > 0 ? "push" : s->pool_start != NULL ?
-			    "ifconfig-pool" : "client-config-dir", "needs --mode server (or --server)");
+			    "ifconfig-pool" : s->pool6 != NULL ? "ifconfig-ipv6-pool" :
+			    "client-config-dir", "needs --mode server (or --server)");
 		return 0;
 	}
 	if (!o->tls_server)
@@ -443,7 +533,8 @@ rv_options_server_check(struct rv_options *o, char err[static RV_OPT_ERRLEN])
 	if (o->dev_type != RV_DEV_TUN)
 		return bad(o, err, given(o, "server") ? "server" : "mode", "a server needs --dev tun "
 		    "(roamvpn does not serve on tap yet)");
-	if ((r = check_pool(o, err)) != 0 || (r = expand_keepalive(o, err)) != 0)
+	if ((r = check_pool(o, err)) != 0 || (r = check_pool6(o, err)) != 0 ||
+	    (r = expand_keepalive(o, err)) != 0)
 		return r;
 	if (s->verify_client_cert != RV_VCC_REQUIRE && s->auth_verify == NULL)
 		rv_log(RV_LOG_WARN, "--verify-client-cert %s without --auth-user-pass-verify: "

@@ -4,7 +4,7 @@
 
 /*
  * The multi-client server part of the option table (--mode server,
- * --server, --ifconfig-pool, --push, client limits, scripts) and its
+ * --server, --server-ipv6, --ifconfig-pool, --ifconfig-ipv6-pool, --push, client limits, scripts) and its
  * validation step, which expands --server and --keepalive as openvpn 2.6's
  * helpers do (wire facts 10, 12):
  *
@@ -17,8 +17,15 @@
  *     ifconfig NET+1 MASK, ifconfig-pool NET+2 .. broadcast-1,
  *     push "route-gateway NET+1", push "topology subnet"
  *   server NET MASK, tap: as subnet without the topology push
+ *   server-ipv6 NET/BITS (/64 .. /124; alone or with --server):
+ *     mode server, tls-server, ifconfig-ipv6 NET+1/BITS NET+2,
+ *     ifconfig-ipv6-pool NET+0x1000/BITS (NET+2 from /112 on),
+ *     push "tun-ipv6" (before the pushes of --server)
  *   keepalive A B in server mode: ping A, ping-restart 2B locally,
  *     push "ping A", push "ping-restart B"
+ *
+ * --ifconfig-ipv6-pool BASE/BITS needs --ifconfig-ipv6: clients get the
+ * prefix length of the server's own address and that address as peer.
  *
  * Pushes from --push come first, in configuration order, then the helpers'.
  */

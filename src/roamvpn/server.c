@@ -124,14 +124,22 @@ reap(void *arg)
 	}
 }
 
+/* c's tunnel addresses and iroutes no longer route to it. */
+static void
+unlearn(struct rv_server *s, struct rv_srvclient *c)
+{
+	rv_table_remove(&s->by_vaddr, &c->by_vaddr);
+	rv_table_remove(&s->by_vaddr, &c->by_vaddr6);
+	for (size_t i = 0; c->iroute_nodes != NULL && i < c->ccd.niroutes + c->ccd.niroutes6; i++)
+		rv_table_remove(&s->by_iroute, &c->iroute_nodes[i].node);
+}
+
 static void
 unlink_client(struct rv_server *s, struct rv_srvclient *c)
 {
 	rv_table_remove(&s->by_addr, &c->by_addr);
 	rv_table_remove(&s->by_sid, &c->by_sid);
-	rv_table_remove(&s->by_vaddr, &c->by_vaddr);
-	for (size_t i = 0; c->iroute_nodes != NULL && i < c->ccd.niroutes; i++)
-		rv_table_remove(&s->by_iroute, &c->iroute_nodes[i].node);
+	unlearn(s, c);
 	if (c->peer_id < s->max_clients && s->by_id[c->peer_id] == c)
 		s->by_id[c->peer_id] = NULL;
 	if (c->prev != NULL)
@@ -163,7 +171,7 @@ rv_srv_kill(struct rv_srvclient *c, const char *why)
 	if (c->has_pool)
 		rv_pool_release(&s->pool, c->pool_idx);
 	c->has_pool = false;
-	c->has_vaddr = false;
+	c->has_vaddr = c->has_vaddr6 = false;
 	c->negotiated = false;
 	rv_timers_stop(&c->peer);
 	c->next = s->dead;
@@ -184,19 +192,18 @@ rv_srv_close(struct rv_srvclient *c, const char *why)
 		return;
 	c->closing = true;
 	rv_log(RV_LOG_INFO, "%s client removed: %s", rv_srv_who(c, w), why);
-	rv_table_remove(&s->by_vaddr, &c->by_vaddr);
-	for (size_t i = 0; c->iroute_nodes != NULL && i < c->ccd.niroutes; i++)
-		rv_table_remove(&s->by_iroute, &c->iroute_nodes[i].node);
+	unlearn(s, c);
 	if (c->has_pool)
 		rv_pool_release(&s->pool, c->pool_idx);
-	c->has_pool = c->has_vaddr = c->negotiated = false;
+	c->has_pool = c->has_vaddr = c->has_vaddr6 = c->negotiated = false;
 	rv_timers_stop(&c->peer);
 	rv_srvclient_disconnected(c);
 	c->linger_why = "exit linger over";
 	rv_timer_arm(s->d->ev, &c->linger, now(s) + rv_sec(EXIT_LINGER));
 }
 
-/* The key of an iroute: network and prefix length. */
+/* The key of an iroute: network and prefix length (5 bytes for IPv4, 17
+ * for IPv6, so the two families share the table). */
 static size_t
 iroute_key(struct in_addr net, unsigned bits, uint8_t key[static 5])
 {
@@ -205,24 +212,44 @@ iroute_key(struct in_addr net, unsigned bits, uint8_t key[static 5])
 	return 5;
 }
 
+static size_t
+iroute6_key(const struct in6_addr *net, unsigned bits, uint8_t key[static 17])
+{
+	memcpy(key, net, 16);
+	key[16] = (uint8_t)bits;
+	return 17;
+}
+
 void
 rv_srv_learn(struct rv_srvclient *c)
 {
 	struct rv_server *s = c->srv;
-	uint8_t key[5];
+	size_t n4 = c->ccd.niroutes, n = n4 + c->ccd.niroutes6;
+	uint8_t key[17];
 
 	if (c->has_vaddr)
 		rv_table_insert(&s->by_vaddr, &c->by_vaddr, &c->vaddr, sizeof(c->vaddr));
-	if (c->ccd.niroutes == 0 ||
-	    (c->iroute_nodes = calloc(c->ccd.niroutes, sizeof(*c->iroute_nodes))) == NULL)
+	if (c->has_vaddr6)
+		rv_table_insert(&s->by_vaddr, &c->by_vaddr6, &c->vaddr6, sizeof(c->vaddr6));
+	if (n == 0 || (c->iroute_nodes = calloc(n, sizeof(*c->iroute_nodes))) == NULL)
 		return;
-	for (size_t i = 0; i < c->ccd.niroutes; i++) {
-		const struct rv_ccd_iroute *ir = &c->ccd.iroutes[i];
+	for (size_t i = 0; i < n; i++) {
+		struct rv_srv_iroute *node = &c->iroute_nodes[i];
 
-		c->iroute_nodes[i].c = c;
-		rv_table_insert(&s->by_iroute, &c->iroute_nodes[i].node, key,
-		    iroute_key(ir->net, ir->bits, key));
-		s->iroute_bits |= (uint64_t)1 << ir->bits;
+		node->c = c;
+		if (i < n4) {
+			const struct rv_ccd_iroute *ir = &c->ccd.iroutes[i];
+
+			rv_table_insert(&s->by_iroute, &node->node, key,
+			    iroute_key(ir->net, ir->bits, key));
+			s->iroute_bits |= (uint64_t)1 << ir->bits;
+		} else {
+			const struct rv_ccd_iroute6 *ir = &c->ccd.iroutes6[i - n4];
+
+			rv_table_insert(&s->by_iroute, &node->node, key,
+			    iroute6_key(&ir->net, ir->bits, key));
+			s->iroute6_bits[ir->bits / 64] |= (uint64_t)1 << (ir->bits % 64);
+		}
 	}
 }
 
@@ -386,6 +413,46 @@ by_vaddr(struct rv_server *s, struct in_addr a)
 	return NULL;
 }
 
+/* The same for an IPv6 tunnel address and the iroute-ipv6 prefixes. */
+static struct rv_srvclient *
+by_vaddr6(struct rv_server *s, const struct in6_addr *a)
+{
+	struct rv_tnode *n = rv_table_find(&s->by_vaddr, a, sizeof(*a));
+	uint8_t key[17];
+
+	if (n != NULL)
+		return rv_container_of(n, struct rv_srvclient, by_vaddr6);
+	if ((s->iroute6_bits[0] | s->iroute6_bits[1] | s->iroute6_bits[2]) == 0)
+		return NULL;
+	for (int bits = 128; bits >= 0; bits--) {
+		struct in6_addr net = *a;
+
+		if (!(s->iroute6_bits[bits / 64] & ((uint64_t)1 << (bits % 64))))
+			continue;
+		rv_addr_mask6(&net, bits);
+		if ((n = rv_table_find(&s->by_iroute, key, iroute6_key(&net, (unsigned)bits,
+		    key))) != NULL)
+			return rv_container_of(n, struct rv_srv_iroute, node)->c;
+	}
+	return NULL;
+}
+
+/* True if a is c's IPv6 address or inside one of its iroute-ipv6s. */
+static bool
+source6_ok(const struct rv_srvclient *c, const struct in6_addr *a)
+{
+	if (c->has_vaddr6 && memcmp(a, &c->vaddr6, sizeof(*a)) == 0)
+		return true;
+	for (size_t i = 0; i < c->ccd.niroutes6; i++) {
+		struct in6_addr net = *a;
+
+		rv_addr_mask6(&net, c->ccd.iroutes6[i].bits);
+		if (memcmp(&net, &c->ccd.iroutes6[i].net, sizeof(net)) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* True if a is c's virtual address or inside one of its iroutes. */
 static bool
 source_ok(const struct rv_srvclient *c, struct in_addr a)
@@ -447,6 +514,29 @@ is_ipv4(const struct rv_buf *b)
 	return rv_buf_peek_u8(b, 0, &v) == 0 && (v >> 4) == 4 && rv_buf_len(b) >= 20;
 }
 
+static bool
+is_ipv6(const struct rv_buf *b)
+{
+	uint8_t v;
+
+	return rv_buf_peek_u8(b, 0, &v) == 0 && (v >> 4) == 6 && rv_buf_len(b) >= 40;
+}
+
+/* The inner IPv6 source (src) or destination address of a device packet. */
+static bool
+inner_addr6(const struct rv_buf *b, bool src, struct in6_addr *out)
+{
+	return is_ipv6(b) && rv_buf_peek(b, src ? 8 : 24, out, sizeof(*out)) == 0;
+}
+
+/* Addresses that belong to no one client: multicast, link-local (the
+ * devices' own neighbour and router talk), unspecified. */
+static bool
+is_local6(const struct in6_addr *a)
+{
+	return IN6_IS_ADDR_MULTICAST(a) || IN6_IS_ADDR_LINKLOCAL(a) || IN6_IS_ADDR_UNSPECIFIED(a);
+}
+
 /* The inner IPv4 source (src) or destination address of a device packet. */
 static bool
 inner_addr(const struct rv_buf *b, bool src, struct in_addr *out)
@@ -469,6 +559,35 @@ forward(struct rv_server *s, struct rv_srvclient *to, const struct rv_buf *in)
 		rv_peer_drop(&to->peer, RV_DROP_LINK_SEND, &to->peer.remote, NULL);
 }
 
+/* An IPv6 packet from client c: as route_in(). A link-local or unspecified
+ * source (the client's neighbour and router talk) is ignored, as openvpn
+ * ignores it, not counted as a spoof. */
+static enum rv_rx
+route_in6(struct rv_server *s, struct rv_srvclient *c, struct rv_pkt *pkt)
+{
+	struct in6_addr src, dst;
+	struct rv_srvclient *to;
+
+	if (!inner_addr6(&pkt->buf, true, &src) || !inner_addr6(&pkt->buf, false, &dst)) {
+		s->ignored++;   /* not reached: route_in() saw a whole IPv6 header */
+		return RV_RX_CONSUMED;
+	}
+	if (!source6_ok(c, &src)) {
+		if (IN6_IS_ADDR_LINKLOCAL(&src) || IN6_IS_ADDR_UNSPECIFIED(&src)) {
+			s->ignored++;
+			return RV_RX_CONSUMED;
+		}
+		drop(s, SD_SOURCE, &pkt->addr, "not the client's IPv6 address");
+		return RV_RX_DROP;
+	}
+	if (s->o->srv.client_to_client && !is_local6(&dst) && (to = by_vaddr6(s, &dst)) != NULL &&
+	    to != c) {
+		forward(s, to, &pkt->buf);
+		return RV_RX_CONSUMED;
+	}
+	return RV_RX_DELIVER;
+}
+
 /* A packet from client c for the device (or, with --client-to-client, for
  * another client). */
 static enum rv_rx
@@ -477,8 +596,10 @@ route_in(struct rv_server *s, struct rv_srvclient *c, struct rv_pkt *pkt)
 	struct in_addr src, dst;
 	struct rv_srvclient *to;
 
+	if (is_ipv6(&pkt->buf))
+		return route_in6(s, c, pkt);
 	if (!is_ipv4(&pkt->buf)) {
-		s->not_ipv4++;
+		s->ignored++;
 		return RV_RX_CONSUMED;
 	}
 	if (!inner_addr(&pkt->buf, true, &src) || !source_ok(c, src)) {
@@ -590,28 +711,46 @@ is_group(const struct rv_server *s, struct in_addr a)
 	    (a.s_addr & o->ifc_remote.s_addr) == (o->ifc_local.s_addr & o->ifc_remote.s_addr);
 }
 
+/* The client of a device packet, or NULL after counting why not. */
+static struct rv_srvclient *
+route_out(struct rv_server *s, const struct rv_buf *b)
+{
+	struct in6_addr dst6;
+	struct in_addr dst;
+	struct rv_srvclient *c;
+
+	if (inner_addr6(b, false, &dst6)) {
+		if ((c = by_vaddr6(s, &dst6)) != NULL)
+			return c;
+		if (is_local6(&dst6))
+			s->ignored++;
+		else
+			drop(s, SD_NO_ROUTE, NULL, "IPv6 device packet for no client");
+		return NULL;
+	}
+	if (!inner_addr(b, false, &dst)) {
+		s->ignored++;
+		return NULL;
+	}
+	if ((c = by_vaddr(s, dst)) != NULL)
+		return c;
+	/* Broadcast and multicast have no one client on tun: not a drop. */
+	if (is_group(s, dst))
+		s->ignored++;
+	else
+		drop(s, SD_NO_ROUTE, NULL, "device packet for no client");
+	return NULL;
+}
+
 int
 rv_server_seal(struct rv_server *s, struct rv_pkt *pkt)
 {
-	struct in_addr dst;
 	struct rv_srvclient *c;
 	size_t len = rv_buf_len(&pkt->buf);
 	int r;
 
-	if (!is_ipv4(&pkt->buf)) {
-		s->not_ipv4++;
+	if ((c = route_out(s, &pkt->buf)) == NULL)
 		return RV_ERR_NOTFOUND;
-	}
-	if (!inner_addr(&pkt->buf, false, &dst))
-		return RV_ERR_NOTFOUND;
-	if ((c = by_vaddr(s, dst)) == NULL) {
-		/* Broadcast and multicast have no one client on tun: not a drop. */
-		if (is_group(s, dst))
-			s->not_ipv4++;
-		else
-			drop(s, SD_NO_ROUTE, NULL, "device packet for no client");
-		return RV_ERR_NOTFOUND;
-	}
 	if ((r = rv_peer_seal(&c->peer, &pkt->buf)) != 0)
 		return r;
 	if (!rv_peer_may_send(&c->peer, rv_buf_len(&pkt->buf)))
@@ -672,24 +811,49 @@ on_persist(void *arg)
 		    now(s) + rv_sec((uint64_t)s->o->srv.pool_persist_secs));
 }
 
+/* The IPv6 side of the pool (--ifconfig-ipv6-pool, --server-ipv6). */
+static int
+setup_pool6(struct rv_server *s)
+{
+	const struct rv_options *o = s->o;
+	char base[INET6_ADDRSTRLEN];
+	size_t n4 = s->pool.n;
+
+	if (rv_pool_init6(&s->pool, &o->srv.pool6_base, o->srv.pool6_bits) != 0) {
+		rv_log(RV_LOG_ERR, "cannot set up the IPv6 address pool (at least 2 addresses)");
+		return RV_ERR_RANGE;
+	}
+	rv_log(RV_LOG_INFO, "IFCONFIG POOL IPv6: base=%s size=%zu netbits=%d",
+	    inet_ntop(AF_INET6, &s->pool.base6, base, sizeof(base)), s->pool.n,
+	    o->srv.pool6_bits);
+	if (s->pool.has4 && s->pool.n < n4)
+		rv_log(RV_LOG_WARN, "IPv4 pool size is %zu, IPv6 pool size is %zu: the IPv6 pool "
+		    "limits the number of clients the pool serves", n4, s->pool.n);
+	return 0;
+}
+
 static int
 setup_pool(struct rv_server *s)
 {
 	const struct rv_options *o = s->o;
-	char lo[INET_ADDRSTRLEN], hi[INET_ADDRSTRLEN];
+	char lo[INET_ADDRSTRLEN];
+	int r;
 
 	s->subnet = o->topology == RV_TOPO_SUBNET || o->dev_type == RV_DEV_TAP;
-	if (!o->srv.has_pool)
+	if (!o->srv.has_pool && !o->srv.has_pool6)
 		return 0;
-	if (rv_pool_init(&s->pool, o->srv.pool_lo, o->srv.pool_hi,
-	    !s->subnet && o->topology == RV_TOPO_NET30) != 0) {
-		rv_log(RV_LOG_ERR, "cannot set up the address pool");
-		return RV_ERR_RANGE;
+	if (o->srv.has_pool) {
+		if (rv_pool_init(&s->pool, o->srv.pool_lo, o->srv.pool_hi,
+		    !s->subnet && o->topology == RV_TOPO_NET30) != 0) {
+			rv_log(RV_LOG_ERR, "cannot set up the address pool");
+			return RV_ERR_RANGE;
+		}
+		rv_log(RV_LOG_INFO, "IFCONFIG POOL IPv4: base=%s size=%zu",
+		    inet_ntop(AF_INET, &o->srv.pool_lo, lo, sizeof(lo)), s->pool.n);
 	}
 	s->has_pool = true;
-	rv_log(RV_LOG_INFO, "IFCONFIG POOL IPv4: base=%s size=%zu",
-	    inet_ntop(AF_INET, &o->srv.pool_lo, lo, sizeof(lo)), s->pool.n);
-	(void)hi;
+	if (o->srv.has_pool6 && (r = setup_pool6(s)) != 0)
+		return r;
 	if (o->srv.pool_persist != NULL) {
 		if (rv_pool_load(&s->pool, o->srv.pool_persist) != 0)
 			rv_log(RV_LOG_WARN, "cannot read --ifconfig-pool-persist %s",
@@ -729,7 +893,7 @@ setup(struct rv_server *s)
 	if ((r = stateless_wrap(s)) != 0 || (r = rv_cookie_init(&s->cookie, o->hand_window)) != 0 ||
 	    (r = rv_table_init(&s->by_addr, expect)) != 0 ||
 	    (r = rv_table_init(&s->by_sid, expect)) != 0 ||
-	    (r = rv_table_init(&s->by_vaddr, expect)) != 0 ||
+	    (r = rv_table_init(&s->by_vaddr, 2 * expect)) != 0 ||
 	    (r = rv_table_init(&s->by_iroute, 16)) != 0 ||
 	    (r = rv_pktpool_init(&s->fwd, 1, SCRATCH + FWD_HEADROOM)) != 0)
 		return r;
@@ -828,7 +992,8 @@ rv_server_print_stats(const struct rv_server *s)
 	rv_log(RV_LOG_INFO, "pool addresses in use,%zu", s->has_pool ? rv_pool_used(&s->pool) : 0);
 	rv_log(RV_LOG_INFO, "resets answered,%llu", (unsigned long long)s->resets_answered);
 	rv_log(RV_LOG_INFO, "late packets after exit,%llu", (unsigned long long)s->late);
-	rv_log(RV_LOG_INFO, "not IPv4 unicast (ignored),%llu", (unsigned long long)s->not_ipv4);
+	rv_log(RV_LOG_INFO, "not unicast or link-local (ignored),%llu",
+	    (unsigned long long)s->ignored);
 	/* Summed over the clients: LZO is per client (its own config or ccd). */
 	for (int i = 0; i < 4; i++)
 		rv_log(RV_LOG_INFO, "%s bytes,%llu", comp_names[i], (unsigned long long)comp[i]);
@@ -855,6 +1020,14 @@ info(const struct rv_srvclient *c, struct rv_server_client_info *ci)
 	ci->real = c->peer.remote;
 	ci->has_vaddr = c->has_vaddr;
 	ci->vaddr = c->vaddr;
+	ci->has_vaddr6 = c->has_vaddr6;
+	ci->vaddr6 = c->vaddr6;
+	if (c->negotiated && c->iroute_nodes != NULL) {
+		ci->iroutes = c->ccd.iroutes;
+		ci->niroutes = c->ccd.niroutes;
+		ci->iroutes6 = c->ccd.iroutes6;
+		ci->niroutes6 = c->ccd.niroutes6;
+	}
 	ci->bytes_in = c->peer.auth_rx_bytes;
 	ci->bytes_out = c->bytes_out;
 	ci->connected_since = c->since;

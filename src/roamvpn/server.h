@@ -13,7 +13,9 @@
  *   by source address     (table.c)  control packets, P_DATA_V1
  *   by peer-id            (array)    P_DATA_V2
  *   by session id         (table.c)  the client's control-channel session
- *   by virtual address    (table.c)  device packets to their client
+ *   by virtual address    (table.c)  device packets to their client, IPv4
+ *                                    and IPv6 (one lookup per iroute prefix
+ *                                    length in use when no address matches)
  *
  * Admission: nothing is kept for a client until its second packet echoes
  * the stateless cookie of our reset (cookie.c), so a flood of forged resets
@@ -34,6 +36,7 @@
 #include <netinet/in.h>
 
 #include "addr.h"
+#include "ccd.h"
 #include "crypto.h"
 #include "peer.h"
 #include "pkt.h"
@@ -76,6 +79,14 @@ struct rv_server_client_info {
 	struct rv_sockaddr real;               /* where its packets come from */
 	bool has_vaddr;
 	struct in_addr vaddr;
+	bool has_vaddr6;
+	struct in6_addr vaddr6;
+	/* Its iroutes once established (the client's own lists: valid while
+	 * the callback runs and until the event loop goes on). */
+	const struct rv_ccd_iroute *iroutes;
+	size_t niroutes;
+	const struct rv_ccd_iroute6 *iroutes6;
+	size_t niroutes6;
 	uint64_t bytes_in, bytes_out;          /* data channel, after decryption */
 	time_t connected_since;                /* wall clock */
 	uint32_t peer_id;

@@ -47,7 +47,7 @@ enum rv_srv_drop { SRV_DROPS(SRV_DROP_ENUM_) SD__MAX };
 
 struct rv_srvclient;
 
-/* An iroute of a client, in the server's by_iroute table. */
+/* An iroute or iroute-ipv6 of a client, in the server's by_iroute table. */
 struct rv_srv_iroute {
 	struct rv_tnode node;
 	struct rv_srvclient *c;
@@ -57,7 +57,7 @@ struct rv_srvclient {
 	struct rv_server *srv;
 	struct rv_peer peer;                /* data path */
 	struct rv_session *session;
-	struct rv_tnode by_addr, by_sid, by_vaddr;
+	struct rv_tnode by_addr, by_sid, by_vaddr, by_vaddr6;
 	struct rv_srvclient *next, *prev;      /* clients, or the dead list */
 	uint32_t peer_id;
 	unsigned long cid;                  /* management client id, from 0 */
@@ -67,6 +67,9 @@ struct rv_srvclient {
 	size_t pool_idx;
 	bool has_vaddr;
 	struct in_addr vaddr, vpeer;        /* pushed ifconfig: address, peer or netmask */
+	bool has_vaddr6;
+	struct in6_addr vaddr6, vpeer6;     /* pushed ifconfig-ipv6: address, the server's */
+	int vbits6;
 	struct rv_ncp ncp;
 	char cn[RV_SERVER_NAME_MAX];
 	char username[RV_SERVER_NAME_MAX];
@@ -79,7 +82,7 @@ struct rv_srvclient {
 	const char *linger_why;
 	bool closing;                       /* said EXIT: address freed, late packets absorbed */
 	struct rv_ccd ccd;                  /* per-client options (client-config-dir, client-connect) */
-	struct rv_srv_iroute *iroute_nodes; /* one per ccd.iroutes, in by_iroute */
+	struct rv_srv_iroute *iroute_nodes; /* one per ccd.iroutes, then ccd.iroutes6 */
 	bool connected;                     /* --client-connect ran: disconnect runs too */
 };
 
@@ -91,9 +94,11 @@ struct rv_server {
 	struct rv_wrap wrap;                /* stateless: resets and cookie checks */
 	struct rv_cookie cookie;
 	struct rv_rate reset_rate, connect_rate;
-	struct rv_table by_addr, by_sid, by_vaddr;
-	struct rv_table by_iroute;          /* iroute network and prefix length */
-	uint64_t iroute_bits;               /* prefix lengths (bit n: /n) in by_iroute */
+	struct rv_table by_addr, by_sid;
+	struct rv_table by_vaddr;           /* IPv4 (4-byte keys) and IPv6 (16) addresses */
+	struct rv_table by_iroute;          /* iroute network and prefix length (5, 17) */
+	uint64_t iroute_bits;               /* IPv4 prefix lengths (bit n: /n) in by_iroute */
+	uint64_t iroute6_bits[3];           /* IPv6 prefix lengths 0 .. 128 */
 	struct rv_srvclient **by_id;           /* peer-id -> client */
 	uint32_t max_clients, next_id;
 	unsigned long next_cid;
@@ -112,7 +117,7 @@ struct rv_server {
 	uint64_t gone_comp[4];              /* their compression counters (comp_add) */
 	uint64_t admitted, resets_answered;
 	uint64_t late;                      /* packets of clients that said EXIT */
-	uint64_t not_ipv4;                  /* IPv6 (none in the tunnel yet), broadcast, multicast */
+	uint64_t ignored;                   /* broadcast, multicast, IPv6 link-local */
 	uint64_t moves_refused;             /* moves onto another live client's address */
 	struct rv_status_roam roam_gone;    /* mobility counters of clients that left */
 	struct rv_ratelimit rl;

@@ -151,6 +151,8 @@ send_push(struct rv_srvclient *c)
 	struct rv_srvpush in = {
 		.o = s->o, .peer_info = c->peer_info, .ncp = &c->ncp,
 		.has_ifconfig = c->has_vaddr, .local = c->vaddr, .remote = c->vpeer,
+		.has_ifconfig6 = c->has_vaddr6, .local6 = c->vaddr6, .remote6 = c->vpeer6,
+		.bits6 = c->vbits6,
 		.extra = c->ccd.push, .nextra = c->ccd.npush, .push_reset = c->ccd.push_reset,
 	};
 	size_t n;
@@ -195,12 +197,56 @@ drop_duplicates(struct rv_srvclient *c)
 	}
 }
 
-/* The client's virtual address: its ifconfig-push, else from the pool. */
+/* An ifconfig-ipv6-push: the client's IPv6 address whatever the pool says. */
+static void
+static_address6(struct rv_srvclient *c)
+{
+	const struct rv_options *o = c->srv->o;
+
+	if (!c->ccd.has_ifconfig6)
+		return;
+	c->has_vaddr6 = true;
+	c->vaddr6 = c->ccd.local6;
+	c->vbits6 = c->ccd.bits6;
+	c->vpeer6 = c->ccd.has_remote6 ? c->ccd.remote6 : o->ifc6_local;
+}
+
+/* The client's addresses from pool entry c->pool_idx. */
+static void
+pool_address(struct rv_srvclient *c)
+{
+	struct rv_server *s = c->srv;
+	const struct rv_options *o = s->o;
+
+	if (s->pool.has4) {
+		c->has_vaddr = true;
+		c->vaddr = rv_pool_addr(&s->pool, c->pool_idx);
+		if (s->subnet)
+			c->vpeer = o->srv.pool_netmask.s_addr != 0 ? o->srv.pool_netmask :
+			    o->ifc_remote;
+		else if (o->topology == RV_TOPO_P2P)
+			c->vpeer = o->ifc_local;
+		else
+			c->vpeer = rv_pool_peer(&s->pool, c->pool_idx);
+	}
+	if (s->pool.has6) {
+		/* The server's prefix length and its own address as peer. */
+		c->has_vaddr6 = true;
+		c->vaddr6 = rv_pool_addr6(&s->pool, c->pool_idx);
+		c->vbits6 = o->ifc6_bits;
+		c->vpeer6 = o->ifc6_local;
+	}
+}
+
+/* The client's virtual addresses: its ifconfig-push, else from the pool;
+ * its ifconfig-ipv6-push, else from the pool too. As in openvpn, a client
+ * with an IPv4 ifconfig-push gets no IPv6 address from the pool. */
 static int
 assign_address(struct rv_srvclient *c)
 {
 	struct rv_server *s = c->srv;
 	const struct rv_options *o = s->o;
+	char w[RV_SRV_WHO_MAX];
 
 	if (c->ccd.has_ifconfig) {
 		/* Inside the pool it must be free, and is then taken. */
@@ -213,21 +259,16 @@ assign_address(struct rv_srvclient *c)
 		c->has_vaddr = true;
 		c->vaddr = c->ccd.local;
 		c->vpeer = c->ccd.remote;
-		return 0;
+		if (s->pool.has6 && !c->ccd.has_ifconfig6)
+			rv_log(RV_LOG_INFO, "%s: with ifconfig-push for IPv4 the IPv6 pool gives no "
+			    "address; use ifconfig-ipv6-push", rv_srv_who(c, w));
+	} else if (s->has_pool) {
+		if (rv_pool_acquire(&s->pool, c->cn, !o->srv.duplicate_cn, &c->pool_idx) != 0)
+			return RV_ERR_LIMIT;
+		c->has_pool = true;
+		pool_address(c);
 	}
-	if (!s->has_pool)
-		return 0;
-	if (rv_pool_acquire(&s->pool, c->cn, !o->srv.duplicate_cn, &c->pool_idx) != 0)
-		return RV_ERR_LIMIT;
-	c->has_pool = true;
-	c->has_vaddr = true;
-	c->vaddr = rv_pool_addr(&s->pool, c->pool_idx);
-	if (s->subnet)
-		c->vpeer = o->srv.pool_netmask.s_addr != 0 ? o->srv.pool_netmask : o->ifc_remote;
-	else if (o->topology == RV_TOPO_P2P)
-		c->vpeer = o->ifc_local;
-	else
-		c->vpeer = rv_pool_peer(&s->pool, c->pool_idx);
+	static_address6(c);
 	return 0;
 }
 
@@ -255,7 +296,7 @@ client_env(const struct rv_srvclient *c, const char *type, bool trusted, struct 
 {
 	const struct rv_options *o = c->srv->o;
 	const struct rv_daemon *d = c->srv->d;
-	char a[INET_ADDRSTRLEN];
+	char a[INET_ADDRSTRLEN], a6[INET6_ADDRSTRLEN];
 	time_t t = rv_clock_wall();
 
 	rv_env_add(e, "script_type", "%s", type);
@@ -277,6 +318,20 @@ client_env(const struct rv_srvclient *c, const char *type, bool trusted, struct 
 		    inet_ntop(AF_INET, &c->vaddr, a, sizeof(a)));
 		rv_env_add(e, c->srv->subnet ? "ifconfig_pool_netmask" : "ifconfig_pool_local_ip",
 		    "%s", inet_ntop(AF_INET, &c->vpeer, a, sizeof(a)));
+	}
+	if (o->has_ifconfig6) {
+		rv_env_add(e, "ifconfig_ipv6_local", "%s",
+		    inet_ntop(AF_INET6, &o->ifc6_local, a6, sizeof(a6)));
+		rv_env_add(e, "ifconfig_ipv6_netbits", "%d", o->ifc6_bits);
+		rv_env_add(e, "ifconfig_ipv6_remote", "%s",
+		    inet_ntop(AF_INET6, &o->ifc6_remote, a6, sizeof(a6)));
+	}
+	if (c->has_vaddr6) {
+		rv_env_add(e, "ifconfig_pool_remote_ip6", "%s",
+		    inet_ntop(AF_INET6, &c->vaddr6, a6, sizeof(a6)));
+		rv_env_add(e, "ifconfig_pool_local_ip6", "%s",
+		    inet_ntop(AF_INET6, &c->vpeer6, a6, sizeof(a6)));
+		rv_env_add(e, "ifconfig_pool_ip6_netbits", "%d", c->vbits6);
 	}
 	rv_env_add(e, "time_unix", "%lld", (long long)t);
 	rv_env_add(e, "verb", "%d", o->verb);
@@ -443,6 +498,8 @@ configure(struct rv_srvclient *c, const char *client_options)
 	}
 	if (c->ccd.disable)
 		return "client-config-dir says disable";
+	if (c->ccd.has_ifconfig6 && !c->ccd.has_remote6 && !o->has_ifconfig6)
+		return "ifconfig-ipv6-push has no peer address and the server no --ifconfig-ipv6";
 	drop_duplicates(c);
 	if (assign_address(c) != 0)
 		return c->ccd.has_ifconfig ? "its ifconfig-push address is taken" :
@@ -453,7 +510,7 @@ configure(struct rv_srvclient *c, const char *client_options)
 	if (c->ccd.has_ifconfig && (!c->has_vaddr || c->ccd.local.s_addr != c->vaddr.s_addr)) {
 		if (c->has_pool)
 			rv_pool_release(&c->srv->pool, c->pool_idx);
-		c->has_pool = c->has_vaddr = false;
+		c->has_pool = c->has_vaddr = c->has_vaddr6 = false;
 		if (assign_address(c) != 0)
 			return "the ifconfig-push address of client-connect is taken";
 	}
@@ -461,6 +518,7 @@ configure(struct rv_srvclient *c, const char *client_options)
 		return "compress migrate: no room for its push";
 	if (!apply_own_comp(c))
 		return "its compression options are not allowed (allow-compression)";
+	static_address6(c);
 	c->connected = true;
 	return NULL;
 }
@@ -473,7 +531,7 @@ establish(struct rv_srvclient *c, struct rv_session *ss, struct rv_keystate *ks,
 {
 	struct rv_server *s = c->srv;
 	const struct rv_options *o = s->o;
-	char err[RV_NCP_ERRLEN], w[RV_SRV_WHO_MAX], a[INET_ADDRSTRLEN];
+	char err[RV_NCP_ERRLEN], w[RV_SRV_WHO_MAX], a[INET6_ADDRSTRLEN];
 	const char *why;
 
 	if ((why = identify(c, ks, remote)) != NULL)
@@ -498,6 +556,9 @@ establish(struct rv_srvclient *c, struct rv_session *ss, struct rv_keystate *ks,
 	if (c->has_vaddr)
 		rv_log(RV_LOG_INFO, "%s MULTI: Learn: %s", rv_srv_who(c, w),
 		    inet_ntop(AF_INET, &c->vaddr, a, sizeof(a)));
+	if (c->has_vaddr6)
+		rv_log(RV_LOG_INFO, "%s MULTI: Learn: %s", rv_srv_who(c, w),
+		    inet_ntop(AF_INET6, &c->vaddr6, a, sizeof(a)));
 	rv_peer_keys_changed(&c->peer);
 	rv_timers_start(&c->peer);
 	/* A client that takes an unasked push gets it once it has our key

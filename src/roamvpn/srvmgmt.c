@@ -22,6 +22,7 @@ struct row {
 	struct rv_server_client_info ci;
 	char real[RV_ADDRSTRLEN];
 	char virt4[INET_ADDRSTRLEN];
+	char virt6[INET6_ADDRSTRLEN];
 };
 
 struct collect {
@@ -43,27 +44,65 @@ collect(void *arg, const struct rv_server_client_info *ci)
 	r->virt4[0] = '\0';
 	if (ci->has_vaddr)
 		inet_ntop(AF_INET, &ci->vaddr, r->virt4, sizeof(r->virt4));
+	r->virt6[0] = '\0';
+	if (ci->has_vaddr6)
+		inet_ntop(AF_INET6, &ci->vaddr6, r->virt6, sizeof(r->virt6));
+}
+
+enum { ROUTE_TEXT = INET6_ADDRSTRLEN + 4 };   /* "fd00:77::/64" */
+
+/* A routing table entry of row r. */
+static void
+add_route(struct rv_status_server *st, struct rv_status_route *routes, const char *addr,
+    const struct row *r)
+{
+	routes[st->nroutes++] = (struct rv_status_route){
+		.addr = addr,
+		.common_name = r->ci.common_name,
+		.real_addr = r->real,
+		.last_ref = st->now,
+	};
+}
+
+/* Row r's iroutes as "NET/BITS" into text (ROUTE_TEXT bytes each), then
+ * into the routing table, as openvpn lists them. Returns the text used. */
+static char *
+add_iroutes(struct rv_status_server *st, struct rv_status_route *routes, char *text,
+    const struct row *r)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	for (size_t k = 0; k < r->ci.niroutes; k++, text += ROUTE_TEXT) {
+		snprintf(text, ROUTE_TEXT, "%s/%u", inet_ntop(AF_INET, &r->ci.iroutes[k].net, a,
+		    sizeof(a)), r->ci.iroutes[k].bits);
+		add_route(st, routes, text, r);
+	}
+	for (size_t k = 0; k < r->ci.niroutes6; k++, text += ROUTE_TEXT) {
+		snprintf(text, ROUTE_TEXT, "%s/%u", inet_ntop(AF_INET6, &r->ci.iroutes6[k].net, a,
+		    sizeof(a)), r->ci.iroutes6[k].bits);
+		add_route(st, routes, text, r);
+	}
+	return text;
 }
 
 static void
 report(void *arg, int version, rv_status_emit_fn *emit, void *emit_arg)
 {
 	struct rv_server *s = ((struct rv_daemon *)arg)->server;
-	size_t max = rv_server_clients(s);
+	size_t max = rv_server_clients(s), niroutes = 0;
 	struct collect c = { calloc(max + 1, sizeof(struct row)), 0, max };
 	struct rv_status_client *clients = calloc(max + 1, sizeof(*clients));
-	struct rv_status_route *routes = calloc(max + 1, sizeof(*routes));
-	char title[128];
+	struct rv_status_route *routes = NULL;
+	char title[128], *texts = NULL, *text;
 	struct rv_status_roam roam;
 	struct rv_status_server st = {
 		.title = title,
 		.now = rv_clock_wall(),
 		.clients = clients,
-		.routes = routes,
 		.has_bcast_queue = true,
 	};
 
-	if (c.rows == NULL || clients == NULL || routes == NULL)
+	if (c.rows == NULL || clients == NULL)
 		goto out;
 	rv_daemon_mgmt_title(title, sizeof(title));
 	if (((struct rv_daemon *)arg)->o->roam) {
@@ -71,6 +110,14 @@ report(void *arg, int version, rv_status_emit_fn *emit, void *emit_arg)
 		st.roam = &roam;
 	}
 	rv_server_foreach_client(s, collect, &c);
+	for (size_t i = 0; i < c.n; i++)
+		niroutes += c.rows[i].ci.niroutes + c.rows[i].ci.niroutes6;
+	/* A client's IPv4 and IPv6 address, and its iroutes. */
+	routes = calloc(2 * c.n + niroutes + 1, sizeof(*routes));
+	text = texts = calloc(niroutes + 1, ROUTE_TEXT);
+	if (routes == NULL || texts == NULL)
+		goto out;
+	st.routes = routes;
 	/* In connection order (openvpn's follows its hash table). */
 	for (size_t i = 0; i < c.n; i++) {
 		const struct row *r = &c.rows[i];
@@ -79,6 +126,7 @@ report(void *arg, int version, rv_status_emit_fn *emit, void *emit_arg)
 			.common_name = r->ci.common_name,
 			.real_addr = r->real,
 			.virt4 = r->virt4,
+			.virt6 = r->virt6,
 			.bytes_rx = r->ci.bytes_in,
 			.bytes_tx = r->ci.bytes_out,
 			.connected_since = r->ci.connected_since,
@@ -88,18 +136,17 @@ report(void *arg, int version, rv_status_emit_fn *emit, void *emit_arg)
 			.cipher = r->ci.cipher,
 		};
 		if (r->ci.has_vaddr)
-			routes[st.nroutes++] = (struct rv_status_route){
-				.addr = r->virt4,
-				.common_name = r->ci.common_name,
-				.real_addr = r->real,
-				.last_ref = st.now,
-			};
+			add_route(&st, routes, r->virt4, r);
+		if (r->ci.has_vaddr6)
+			add_route(&st, routes, r->virt6, r);
+		text = add_iroutes(&st, routes, text, r);
 	}
 	rv_status_format_server(&st, version, emit, emit_arg);
 out:
 	free(c.rows);
 	free(clients);
 	free(routes);
+	free(texts);
 }
 
 static int

@@ -167,7 +167,7 @@ rv_srvpush_build(const struct rv_srvpush *in, char msgs[][RV_SRVPUSH_MSG_MAX], s
 {
 	const struct rv_options *o = in->o;
 	struct builder b = { msgs, max, 1, false };
-	char l[INET_ADDRSTRLEN], r[INET_ADDRSTRLEN], v[8], ciphers[1024];
+	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN], v[8], ciphers[1024];
 
 	if (max == 0)
 		return 0;
@@ -176,6 +176,9 @@ rv_srvpush_build(const struct rv_srvpush *in, char msgs[][RV_SRVPUSH_MSG_MAX], s
 		add(&b, o->srv.push[i]);
 	for (size_t i = 0; i < in->nextra; i++)
 		add(&b, in->extra[i]);
+	if (in->has_ifconfig6)
+		add_fmt(&b, "ifconfig-ipv6 %s/%d %s", inet_ntop(AF_INET6, &in->local6, l, sizeof(l)),
+		    in->bits6, inet_ntop(AF_INET6, &in->remote6, r, sizeof(r)));
 	if (in->has_ifconfig)
 		add_fmt(&b, "ifconfig %s %s", inet_ntop(AF_INET, &in->local, l, sizeof(l)),
 		    inet_ntop(AF_INET, &in->remote, r, sizeof(r)));

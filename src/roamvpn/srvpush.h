@@ -16,7 +16,7 @@
  *
  * PUSH_REPLY, in openvpn 2.6's order: the --push list (configured, then
  * what --server and --keepalive added), the client's own pushes
- * (client-config-dir), then ifconfig, peer-id, cipher (if the client
+ * (client-config-dir), then ifconfig-ipv6, ifconfig, peer-id, cipher (if the client
  * negotiates), protocol-flags or key-derivation, tun-mtu (if the client sent
  * IV_MTU). Messages are at most 1024 bytes; longer replies are split with
  * push-continuation 2 / 1.
@@ -44,6 +44,9 @@ struct rv_srvpush {
 	const struct rv_ncp *ncp;
 	bool has_ifconfig;
 	struct in_addr local, remote;     /* client address; peer or netmask */
+	bool has_ifconfig6;
+	struct in6_addr local6, remote6;  /* client address; the server's */
+	int bits6;
 	char *const *extra;               /* per-client pushes */
 	size_t nextra;
 	bool push_reset;                  /* per-client push-reset: no --push list */

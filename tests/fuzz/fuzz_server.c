@@ -87,6 +87,11 @@ fuzz_ccd(const uint8_t *data, size_t size)
 		for (size_t i = 0; i < c.niroutes; i++)
 			if (c.iroutes[i].bits > 32)
 				abort();
+		if (c.niroutes6 > RV_CCD_IROUTES_MAX || (c.has_ifconfig6 && c.bits6 > 128))
+			abort();
+		for (size_t i = 0; i < c.niroutes6; i++)
+			if (c.iroutes6[i].bits > 128)
+				abort();
 		rv_ccd_clear(&c);
 	}
 	close(fd);

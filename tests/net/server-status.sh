@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # A server's status and management answers, roamvpn against openvpn 2.6 in
-# the same situation: the server in ns1 with --status FILE 1 --status-version
+# the same situation: the server in ns1 (--server and --server-ipv6, so the
+# IPv6 column and routes show) with --status FILE 1 --status-version
 # 2 and --management, two openvpn 2.6 clients (ns2, then ns3, the second
 # started once the first is up, so both servers give the same addresses and
 # ids). The management transcript (status 1, 2 and 3, an unknown client-kill,
@@ -39,7 +40,7 @@ mask() {
 run_server() { # IMPL
 	local impl=$1 k
 	vpn_up srv 1 "$impl" --dev vpn0 --dev-type tun --port 1194 --server "$SRV_NET.0" 255.255.255.0 \
-		--topology subnet --ca "$PKI/ca.crt" --cert "$PKI/server.crt" --key "$PKI/server.key" \
+		--topology subnet --server-ipv6 fd00:6::/64 --ca "$PKI/ca.crt" --cert "$PKI/server.crt" --key "$PKI/server.key" \
 		--dh none --keepalive 10 60 --duplicate-cn --data-ciphers AES-256-GCM \
 		--status "$WORK/status-$impl.txt" 1 --status-version 2 \
 		--management 127.0.0.1 7506 --verb 3

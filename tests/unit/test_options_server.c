@@ -149,6 +149,13 @@ test_refusals(void **state)
 		  "needs --script-security 3" },
 		{ "verify-client-cert sometimes\n", "expects none, optional or require" },
 		{ "max-clients 0\n", "max-clients" },
+		{ "server-ipv6 fd00:6::/48\n", "between /64 and /124 (not /48)" },
+		{ "server-ipv6 fd00:6::\n", "is not an IPv6 network" },
+		{ "server-ipv6 fd00:6::/64\nifconfig-ipv6-pool fd00:6::100/64\n",
+		  "ifconfig-ipv6-pool: --server-ipv6 already defines the IPv6 pool" },
+		{ "server 10.8.0.0 255.255.255.0\nifconfig-ipv6-pool fd00:6::100/64\n",
+		  "needs --ifconfig-ipv6" },
+		{ "ifconfig-ipv6-pool fd00:6::100/64\n", "needs --mode server" },
 	};
 	struct rv_options o;
 	char err[RV_OPT_ERRLEN];
@@ -162,6 +169,43 @@ test_refusals(void **state)
 			    cases[i].want);
 		rv_options_clear(&o);
 	}
+}
+
+/* --server-ipv6 as openvpn 2.6 expands it (seen with 2.6.14): the server
+ * is NET+1/BITS with NET+2 as peer, the pool starts at NET+0x1000 (NET+2
+ * from /112 on), "tun-ipv6" is pushed after --push and before the pushes
+ * of --server. */
+static void
+test_server_ipv6(void **state)
+{
+	struct rv_options o;
+	char err[RV_OPT_ERRLEN], b[INET6_ADDRSTRLEN];
+	static const char *const want[] = { "route-ipv6 2001:db8::/32", "tun-ipv6",
+	    "route-gateway 10.8.0.1", "topology subnet" };
+
+	(void)state;
+	assert_int_equal(load(&o, "push \"route-ipv6 2001:db8::/32\"\n"
+	    "server 10.8.0.0 255.255.255.0\ntopology subnet\nserver-ipv6 fd00:6::/64\n", err), 0);
+	assert_true(o.srv.mode_server && o.srv.has_pool && o.srv.has_pool6);
+	assert_true(o.has_ifconfig6);
+	assert_string_equal(inet_ntop(AF_INET6, &o.ifc6_local, b, sizeof(b)), "fd00:6::1");
+	assert_int_equal(o.ifc6_bits, 64);
+	assert_string_equal(inet_ntop(AF_INET6, &o.ifc6_remote, b, sizeof(b)), "fd00:6::2");
+	assert_string_equal(inet_ntop(AF_INET6, &o.srv.pool6_base, b, sizeof(b)), "fd00:6::1000");
+	assert_pushes(&o, want, 4);
+	rv_options_clear(&o);
+	/* Alone: an IPv6-only server; a /112 pool starts at NET+2. */
+	assert_int_equal(load(&o, "server-ipv6 fd00:6::ab:0/112\n", err), 0);
+	assert_true(o.srv.mode_server && o.tls_server && !o.srv.has_pool && o.srv.has_pool6);
+	assert_string_equal(inet_ntop(AF_INET6, &o.srv.pool6_base, b, sizeof(b)), "fd00:6::ab:2");
+	rv_options_clear(&o);
+	/* By hand: --ifconfig-ipv6 and --ifconfig-ipv6-pool. */
+	assert_int_equal(load(&o, "mode server\ntls-server\nifconfig-ipv6 fd00:9::1/64 fd00:9::2\n"
+	    "ifconfig-ipv6-pool fd00:9::8:0/64\n", err), 0);
+	assert_true(o.srv.has_pool6 && !o.srv.has_pool);
+	assert_string_equal(inet_ntop(AF_INET6, &o.srv.pool6_base, b, sizeof(b)), "fd00:9::8:0");
+	assert_int_equal(o.srv.pool6_bits, 64);
+	rv_options_clear(&o);
 }
 
 /* A hand-made server: --mode server, --tls-server, --ifconfig and a pool. */
@@ -199,6 +243,7 @@ main(void)
 		cmocka_unit_test(test_server_variants),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_mode_server),
+		cmocka_unit_test(test_server_ipv6),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,7 +2,8 @@
 /*
  * Unit tests for pool.c, the server's address pool (wire facts 12): net30
  * blocks and single addresses, preference for a common name's last
- * address, exhaustion, and the "CN,IP," persistence file.
+ * address, exhaustion, the IPv6 side (openvpn's sizes and start), and the
+ * "CN,IPv4,IPv6" persistence file.
  */
 #include "pool.h"
 
@@ -149,6 +150,119 @@ test_persist(void **state)
 	rv_pool_clear(&q);
 }
 
+static struct in6_addr
+ip6(const char *s)
+{
+	struct in6_addr a;
+
+	assert_int_equal(inet_pton(AF_INET6, s, &a), 1);
+	return a;
+}
+
+static const char *
+str6(struct in6_addr a, char buf[static INET6_ADDRSTRLEN])
+{
+	return inet_ntop(AF_INET6, &a, buf, INET6_ADDRSTRLEN);
+}
+
+/* --server 10.8.0.0/24 subnet and --server-ipv6 fd00:6::/64: entry i is
+ * 10.8.0.2+i and fd00:6::1000+i; the IPv4 side (253) sets the size. */
+static void
+test_dual(void **state)
+{
+	struct in6_addr base = ip6("fd00:6::1000");
+	char b[INET6_ADDRSTRLEN];
+	struct rv_pool p;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(rv_pool_init(&p, ip("10.8.0.2"), ip("10.8.0.254"), false), 0);
+	assert_int_equal(rv_pool_init6(&p, &base, 64), 0);
+	assert_int_equal(p.n, 253);
+	assert_int_equal(rv_pool_acquire(&p, "a", true, &i), 0);
+	assert_int_equal(rv_pool_acquire(&p, "b", true, &i), 0);
+	assert_string_equal(str(rv_pool_addr(&p, i), b), "10.8.0.3");
+	assert_string_equal(str6(rv_pool_addr6(&p, i), b), "fd00:6::1001");
+	rv_pool_clear(&p);
+	/* A /120 IPv6 side from ::2 has 254 addresses: it limits a /16. */
+	base = ip6("fd00:6::2");
+	assert_int_equal(rv_pool_init(&p, ip("10.8.0.2"), ip("10.8.255.254"), false), 0);
+	assert_int_equal(rv_pool_init6(&p, &base, 120), 0);
+	assert_int_equal(p.n, 254);
+	rv_pool_clear(&p);
+}
+
+/* IPv6 only: 65536 entries below /112; a base of all-zero host bits
+ * starts at ::1; too small is refused. */
+static void
+test_v6_only(void **state)
+{
+	struct in6_addr base = ip6("2001:db8:1::");
+	char b[INET6_ADDRSTRLEN];
+	struct rv_pool p;
+	size_t i;
+
+	(void)state;
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(rv_pool_init6(&p, &base, 64), 0);
+	assert_int_equal(p.n, 65536);
+	assert_int_equal(rv_pool_acquire(&p, "a", true, &i), 0);
+	assert_string_equal(str6(rv_pool_addr6(&p, i), b), "2001:db8:1::1");
+	rv_pool_clear(&p);
+	base = ip6("2001:db8:1::ff00");
+	assert_int_equal(rv_pool_init6(&p, &base, 120), 0);
+	assert_int_equal(p.n, 255);
+	assert_int_equal(rv_pool_acquire(&p, "a", true, &i), 0);
+	assert_string_equal(str6(rv_pool_addr6(&p, i), b), "2001:db8:1::ff01");
+	rv_pool_clear(&p);
+	base = ip6("2001:db8:1::f");
+	assert_int_equal(rv_pool_init6(&p, &base, 124), RV_ERR_RANGE);
+	rv_pool_clear(&p);
+}
+
+/* "CN,IPv4,IPv6" lines; an IPv6-only pool finds entries by the IPv6
+ * address ("CN,,IPv6"). */
+static void
+test_persist6(void **state)
+{
+	char path[] = "/tmp/test_pool6_XXXXXX", b[INET6_ADDRSTRLEN], line[128];
+	struct in6_addr base = ip6("fd00:6::1000");
+	struct rv_pool p, q;
+	size_t i;
+	FILE *f;
+	int fd;
+
+	(void)state;
+	assert_true((fd = mkstemp(path)) >= 0);
+	close(fd);
+	assert_int_equal(rv_pool_init(&p, ip("10.8.0.2"), ip("10.8.0.254"), false), 0);
+	assert_int_equal(rv_pool_init6(&p, &base, 64), 0);
+	assert_int_equal(rv_pool_acquire(&p, "Test-Client", true, &i), 0);
+	assert_int_equal(rv_pool_save(&p, path), 0);
+	assert_non_null(f = fopen(path, "r"));
+	assert_non_null(fgets(line, sizeof(line), f));
+	assert_string_equal(line, "Test-Client,10.8.0.2,fd00:6::1000\n");
+	fclose(f);
+	assert_non_null(f = fopen(path, "w"));
+	fputs("v6,,fd00:6::1004\nbad6,,fd00:7::1005\n", f);
+	fclose(f);
+	memset(&q, 0, sizeof(q));
+	assert_int_equal(rv_pool_init6(&q, &base, 64), 0);
+	assert_int_equal(rv_pool_load(&q, path), 0);
+	assert_int_equal(rv_pool_acquire(&q, "v6", true, &i), 0);
+	assert_string_equal(str6(rv_pool_addr6(&q, i), b), "fd00:6::1004");
+	assert_int_equal(rv_pool_acquire(&q, "bad6", true, &i), 0);
+	assert_int_equal(i, 0);
+	assert_int_equal(rv_pool_save(&q, path), 0);
+	assert_non_null(f = fopen(path, "r"));
+	assert_non_null(fgets(line, sizeof(line), f));
+	assert_string_equal(line, "bad6,,fd00:6::1000\n");
+	fclose(f);
+	unlink(path);
+	rv_pool_clear(&p);
+	rv_pool_clear(&q);
+}
+
 int
 main(void)
 {
@@ -157,6 +271,9 @@ main(void)
 		cmocka_unit_test(test_net30),
 		cmocka_unit_test(test_exhausted),
 		cmocka_unit_test(test_persist),
+		cmocka_unit_test(test_dual),
+		cmocka_unit_test(test_v6_only),
+		cmocka_unit_test(test_persist6),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

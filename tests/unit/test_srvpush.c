@@ -91,6 +91,34 @@ test_net30_26(void **state)
 	    "protocol-flags cc-exit tls-ekm dyn-tls-crypt,tun-mtu 1500");
 }
 
+/* --server-ipv6 fd00:6::/64 with --server subnet, as 2.6.14 pushed it to
+ * its first client: tun-ipv6 first, ifconfig-ipv6 before ifconfig. */
+static void
+test_ipv6_26(void **state)
+{
+	static char *pushes[] = { "tun-ipv6", "route-gateway 10.8.0.1", "topology subnet",
+	    "ping 10", "ping-restart 60" };
+	struct rv_options o;
+	struct rv_ncp ncp;
+	char err[RV_NCP_ERRLEN], msgs[RV_SRVPUSH_MSGS_MAX][RV_SRVPUSH_MSG_MAX];
+	struct rv_srvpush in = { .o = &o, .peer_info = client26, .ncp = &ncp,
+	    .has_ifconfig = true, .has_ifconfig6 = true, .bits6 = 64 };
+
+	(void)state;
+	opts(&o, pushes, 5);
+	assert_int_equal(rv_srvpush_ncp(&o, client26, "", &ncp, err), 0);
+	ncp.peer_id = 0;
+	in.local = ip("10.8.0.2");
+	in.remote = ip("255.255.255.0");
+	inet_pton(AF_INET6, "fd00:6::1000", &in.local6);
+	inet_pton(AF_INET6, "fd00:6::1", &in.remote6);
+	assert_int_equal(rv_srvpush_build(&in, msgs, RV_SRVPUSH_MSGS_MAX), 1);
+	assert_string_equal(msgs[0], "PUSH_REPLY,tun-ipv6,route-gateway 10.8.0.1,topology subnet,"
+	    "ping 10,ping-restart 60,ifconfig-ipv6 fd00:6::1000/64 fd00:6::1,"
+	    "ifconfig 10.8.0.2 255.255.255.0,peer-id 0,cipher AES-256-GCM,"
+	    "protocol-flags cc-exit tls-ekm dyn-tls-crypt,tun-mtu 1500");
+}
+
 /* Our order decides; a client without IV_CIPHERS but IV_NCP=2 has the two
  * GCM ciphers; one with neither names its cipher in its options string. */
 static void
@@ -197,6 +225,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_subnet_26),
 		cmocka_unit_test(test_net30_26),
+		cmocka_unit_test(test_ipv6_26),
 		cmocka_unit_test(test_ncp),
 		cmocka_unit_test(test_single_cipher),
 		cmocka_unit_test(test_old_client),
