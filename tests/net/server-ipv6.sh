@@ -125,10 +125,12 @@ two_clients() {
 		--client-connect "$WORK/connect.sh")
 	vpn_up server 1 rv "${sargs[@]}"
 	tls_client c2 ovpn
+	# One after the other: the first to connect takes the pool's first slot.
+	vpn_wait_init c2
 	mapfile -t cargs < <(REMOTE=192.168.243.1 CLIENT_CERT="$PKI/rvclient.crt" \
 		CLIENT_KEY="$PKI/rvclient.key" tls_client_args rv)
 	vpn_start c3 3 rv "${cargs[@]}"
-	vpn_wait_init c2 c3
+	vpn_wait_init c3
 	assert_eq "$(tun_addr6 2)" "$NET6:1000/64" "the openvpn client's IPv6 address"
 	assert_eq "$(tun_addr6 3)" "$NET6:beef/64" "the roamvpn client's IPv6 address (ifconfig-ipv6-push)"
 	for line in "ifconfig_pool_remote_ip6=$NET6:beef" "ifconfig_pool_local_ip6=$NET6:1" \
