@@ -3,11 +3,12 @@
 #
 # Hotspot handover on the testbed (tests/lab/lab.sh): how long traffic from
 # the server to a roaming client stops when the client moves to the other
-# hotspot, for each client implementation against the same server. Prints
+# hotspot, for each pairing of client and server implementations. Prints
 # figures; never fails on a timing (only when something does not run).
 #
-# For each client (CLIENTS, default "ovpn rv"; SERVER, default ovpn, is the
-# server implementation):
+# For each pairing in PAIRS (CLIENT:SERVER, default "ovpn:ovpn rv:ovpn
+# ovpn:rv rv:rv", ovpn being Debian's openvpn 2.6 and rv roamvpn; with a
+# roamvpn server a roamvpn client uses the mobility extension):
 #   1. UDP: the server's side sends PPS datagrams a second (default 1000)
 #      through the tunnel to the client, which sends nothing itself; the
 #      client changes hotspot HOPS times (default 5), every HOP_EVERY seconds
@@ -19,7 +20,7 @@
 # The server pushes --keepalive 10 60 (ping every 10 s), as Debian's sample
 # server.conf does.
 #
-# Environment: HOPS, HOP_EVERY, PPS, TCP_SECS, CLIENTS, SERVER, LAB_DELAY (ms
+# Environment: HOPS, HOP_EVERY, PPS, TCP_SECS, PAIRS, LAB_DELAY (ms
 # one way between the Internet and the server, default 5), ROAMVPN, OPENVPN,
 # RVLAB_WANEM, RVLAB_STREAM.
 
@@ -32,8 +33,7 @@ HOPS=${HOPS:-5}
 HOP_EVERY=${HOP_EVERY:-15}
 PPS=${PPS:-1000}
 TCP_SECS=${TCP_SECS:-20}
-CLIENTS=${CLIENTS:-"ovpn rv"}
-SERVER=${SERVER:-ovpn}
+PAIRS=${PAIRS:-"ovpn:ovpn rv:ovpn ovpn:rv rv:rv"}
 
 require_lab_env openvpn iperf3 openssl
 [[ -r $SAMPLE_KEYS/ca.key ]] || skip "no openvpn sample keys in $SAMPLE_KEYS"
@@ -42,8 +42,8 @@ tls_pki
 
 declare -A OUT_MIN=() OUT_MED=() OUT_MAX=() OUT_ALL=() STALL=()
 
-server_start() {
-	vpn_start srv 1 "$SERVER" --dev vpn0 --dev-type tun --local "$LAB_SERVER" --port 1194 \
+server_start() { # IMPL
+	vpn_start srv 1 "$1" --dev vpn0 --dev-type tun --local "$LAB_SERVER" --port 1194 \
 		--server 10.8.0.0 255.255.255.0 --topology subnet --ca "$PKI/ca.crt" \
 		--cert "$PKI/server.crt" --key "$PKI/server.key" --dh none --keepalive 10 60 --verb 3
 	vpn_wait_init srv
@@ -74,7 +74,7 @@ outages() { # HOPTIMES REPORT
 		}' "$1" "$2"
 }
 
-udp_hops() { # IMPL
+udp_hops() { # PAIR
 	local impl=$1 caddr secs i list
 	caddr=$(tun_addr 2)
 	[[ -n $caddr ]] || fail "the client has no tunnel address"
@@ -96,7 +96,7 @@ udp_hops() { # IMPL
 		grep . | sort -n | awk '{ v[NR] = $1 } END { printf "%s %s %s\n", v[1], v[int((NR + 1) / 2)], v[NR] }')
 }
 
-tcp_stall() { # IMPL
+tcp_stall() { # PAIR
 	local impl=$1 spid cpid
 	bg 1 "$WORK/iperf-s-$impl.out" iperf3 -s -1 -B 10.8.0.1
 	spid=$BG_PID
@@ -129,27 +129,28 @@ tcp_stall() { # IMPL
 	say "  TCP download: longest stall ${STALL[$impl]} s"
 }
 
-measure() { # IMPL
-	local impl=$1
-	section "client $impl, server $SERVER: $HOPS hops every $HOP_EVERY s, $PPS datagrams/s"
+measure() { # CLIENT:SERVER
+	local pair=$1 client=${1%%:*} server=${1##*:}
+	section "client $client, server $server: $HOPS hops every $HOP_EVERY s, $PPS datagrams/s"
 	lab_attach A
-	server_start
-	client_start "$impl"
-	udp_hops "$impl"
-	tcp_stall "$impl"
+	server_start "$server"
+	client_start "$client"
+	udp_hops "$pair"
+	tcp_stall "$pair"
 	vpn_stop cli
 	vpn_stop srv
 }
 
-for c in $CLIENTS; do
-	measure "$c"
+for p in $PAIRS; do
+	measure "$p"
 done
 
 section "results"
-say "testbed: one-way delay $LAB_DELAY ms between Internet and server; server $SERVER pushes ping 10"
+say "testbed: one-way delay $LAB_DELAY ms between Internet and server; the server pushes ping 10"
 say "outage: longest silence of a $PPS/s server->client UDP stream after a hotspot change"
-printf '%-8s %10s %10s %10s %14s   %s\n' client "min ms" "median ms" "max ms" "TCP stall s" "per hop (ms)"
-for c in $CLIENTS; do
-	printf '%-8s %10s %10s %10s %14s   %s\n' "$c" "${OUT_MIN[$c]:--}" "${OUT_MED[$c]:--}" \
-		"${OUT_MAX[$c]:--}" "${STALL[$c]:--}" "${OUT_ALL[$c]:-}"
+printf '%-10s %-8s %10s %10s %10s %14s   %s\n' client server "min ms" "median ms" "max ms" \
+	"TCP stall s" "per hop (ms)"
+for p in $PAIRS; do
+	printf '%-10s %-8s %10s %10s %10s %14s   %s\n' "${p%%:*}" "${p##*:}" "${OUT_MIN[$p]:--}" \
+		"${OUT_MED[$p]:--}" "${OUT_MAX[$p]:--}" "${STALL[$p]:--}" "${OUT_ALL[$p]:-}"
 done

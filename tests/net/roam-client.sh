@@ -5,7 +5,8 @@
 # (tests/lab/lab.sh). The server side sends 1000 datagrams a second through
 # the tunnel to the client, which sends nothing itself.
 #
-# 1. Five hotspot changes, 2 s apart: after each, roamvpn logs one move
+# 1. Five hotspot changes, 2 s apart, the client renegotiating its keys every
+#    4 s meanwhile: after each, roamvpn logs one move
 #    ("roam: moved ... the peer answered N ms after the change") and the
 #    stream's silence is under 1 s (the figures are printed; with openvpn 2.6
 #    as the client it lasts until the client's next keepalive, up to 10 s:
@@ -27,14 +28,14 @@ require_lab_env openvpn openssl
 lab_setup
 tls_pki
 
-up() {
+up() { # [CLIENT ARGS...]
 	lab_attach A
 	vpn_up srv 1 ovpn --dev vpn0 --dev-type tun --local "$LAB_SERVER" --port 1194 \
 		--server 10.8.0.0 255.255.255.0 --topology subnet --ca "$PKI/ca.crt" \
 		--cert "$PKI/server.crt" --key "$PKI/server.key" --dh none --keepalive 2 6 --verb 3
 	vpn_up cli 2 rv --client --dev vpn0 --dev-type tun --nobind --remote "$LAB_SERVER" 1194 \
 		--ca "$PKI/ca.crt" --cert "$PKI/client.crt" --key "$PKI/client.key" \
-		--remote-cert-tls server --verb 4
+		--remote-cert-tls server --verb 4 "$@"
 	assert_log cli 'roam: watching the path to the peer: wlan0 192.168.10.2'
 }
 
@@ -51,7 +52,7 @@ stream_end() {
 
 hops() {
 	local i t worst=0 g
-	up
+	up --reneg-sec 4
 	: >"$WORK/hops"
 	stream_start 13
 	for (( i = 0; i < 5; i++ )); do
@@ -67,7 +68,12 @@ hops() {
 	done
 	log_since cli 'roam: moved' 0 | sed -E 's/^[0-9-]+ [0-9:]+ /  roamvpn: /'
 	assert_eq "$(log_count cli 'roam: moved')" 5 "moves logged by roamvpn"
-	assert_eq "$(log_count cli 'Control Channel: TLS')" 1 "TLS handshakes (moves need none)"
+	# Moves need no handshake; the renegotiations (--reneg-sec 4) go on.
+	assert_eq "$(log_count cli 'Initialization Sequence Completed')" 1 "client restarts (none)"
+	(( $(log_count cli 'renegotiating keys') >= 2 )) ||
+		fail "$(log_count cli 'renegotiating keys') renegotiations in 13 s with --reneg-sec 4"
+	say "  $(log_count cli 'renegotiating keys') renegotiations between the moves"
+	ping_ok 2 10.8.0.1
 	vpn_stop cli
 	vpn_stop srv
 }
