@@ -654,13 +654,19 @@ require_tls_env() {
 # tc.key. pki_ca and pki_cert add to it.
 tls_pki() {
 	local f
-	mkdir -p "$PKI/newcerts"
+	pki_init
 	for f in ca.crt ca.key server.crt server.key client.crt client.key ta.key dh2048.pem; do
 		cp "$SAMPLE_KEYS/$f" "$PKI/"
 	done
 	chmod 600 "$PKI"/*.key
 	pretty "" "$OPENVPN --genkey tls-crypt $PKI/tc.key"
 	"$OPENVPN" --genkey tls-crypt "$PKI/tc.key" >/dev/null
+}
+
+# pki_init: an empty $PKI with the OpenSSL configuration pki_ca and pki_cert
+# use (openssl only: no openvpn needed).
+pki_init() {
+	mkdir -p "$PKI/newcerts"
 	: >"$PKI/index.txt"
 	printf '1000\n' >"$PKI/serial"
 	cat >"$PKI/ca.cnf" <<-CNF
