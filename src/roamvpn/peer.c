@@ -630,6 +630,8 @@ roam_message(struct rv_peer *p, const struct rv_pkt *pkt)
 	} else if (m.type == RV_ROAM_MSG_REPLY || m.type == RV_ROAM_MSG_CHALLENGE) {
 		if (!rv_roam_nonce_none(m.nonce))
 			rv_peer_send_roam(p, RV_ROAM_MSG_RESPONSE, NULL, m.nonce);
+		if (m.type == RV_ROAM_MSG_REPLY)
+			rv_roam_replied(&p->d->roam, m.echo);
 		return;
 	}
 	rv_peer_drop(p, RV_DROP_ROAM_MSG, &pkt->addr, "a roam message of the wrong direction");

@@ -4,6 +4,8 @@
  */
 #include "roam.h"
 
+#include <string.h>
+
 #include "clock.h"
 #include "daemon.h"
 #include "err.h"
@@ -21,12 +23,10 @@ send_probe(struct rv_roam *r)
 {
 	unsigned step = r->step < BACKOFF_STEPS - 1 ? r->step + 1 : BACKOFF_STEPS - 1;
 
-	uint8_t nonce[RV_ROAM_NONCE_LEN];
-
 	/* A roamvpn server answers a probe at once; any other server floats
 	 * on a keepalive and answers with its next packet. */
-	if (r->p->roam_ext && rv_roam_nonce_new(nonce) == 0)
-		rv_peer_send_roam(r->p, RV_ROAM_MSG_PROBE, nonce, NULL);
+	if (r->p->roam_ext)
+		rv_peer_send_roam(r->p, RV_ROAM_MSG_PROBE, r->nonce, NULL);
 	else
 		rv_peer_send_ping(r->p);
 	r->probes++;
@@ -84,6 +84,10 @@ on_path(void *arg, const struct rv_path *old, const struct rv_path *path, uint64
 		r->no_route_since = 0;
 		rv_timers_restart_watchdog(r->p);
 	}
+	/* A fresh nonce per path: a REPLY to a probe sent on an earlier path
+	 * does not end this move. */
+	if (rv_roam_nonce_new(r->nonce) != 0)
+		memset(r->nonce, 0, sizeof(r->nonce));
 	r->probing = true;
 	r->step = 0;
 	send_probe(r);
@@ -118,13 +122,11 @@ rv_roam_stop(struct rv_roam *r)
 	r->ev = NULL;
 }
 
-void
-rv_roam_heard(struct rv_roam *r)
+static void
+moved(struct rv_roam *r)
 {
 	char a[RV_ADDRSTRLEN + 24], b[RV_ADDRSTRLEN + 24];
 
-	if (!r->probing)
-		return;
 	r->probing = false;
 	rv_timer_disarm(r->ev, &r->probe);
 	r->moves++;
@@ -132,6 +134,21 @@ rv_roam_heard(struct rv_roam *r)
 	rv_log(RV_LOG_INFO, "roam: moved %s -> %s: the peer answered %.1f ms after the change "
 	    "(%u probe%s)", rv_path_fmt(&r->from, a), rv_path_fmt(rv_netwatch_path(r->nw), b),
 	    (double)r->last_delay_ns / 1e6, r->probes, r->probes == 1 ? "" : "s");
+}
+
+void
+rv_roam_heard(struct rv_roam *r)
+{
+	if (r->probing && !r->p->roam_ext)
+		moved(r);
+}
+
+void
+rv_roam_replied(struct rv_roam *r, const uint8_t echo[static RV_ROAM_NONCE_LEN])
+{
+	if (r->probing && !rv_roam_nonce_none(r->nonce) &&
+	    memcmp(echo, r->nonce, sizeof(r->nonce)) == 0)
+		moved(r);
 }
 
 bool

@@ -25,6 +25,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "roamvpn/roam.h"
+
 #include "event.h"
 #include "netwatch.h"
 
@@ -41,6 +43,7 @@ struct rv_roam {
 	uint64_t detected;            /* first notification of the current move */
 	uint64_t no_route_since;      /* 0 = there is a route */
 	struct rv_path from;          /* the path before the move */
+	uint8_t nonce[RV_ROAM_NONCE_LEN];  /* of this path's probes (mobility extension) */
 	int hold_secs;                /* --roam-hold */
 	/* counters (status, management, statistics) */
 	uint64_t moves, probes_total, last_delay_ns;
@@ -52,8 +55,14 @@ struct rv_roam {
 int rv_roam_start(struct rv_roam *r, struct rv_peer *p, struct rv_event *ev, int hold_secs);
 void rv_roam_stop(struct rv_roam *r);
 
-/* An authenticated packet from the peer arrived: a move is complete. */
+/* An authenticated packet from the peer arrived: a move is complete, unless
+ * the peer speaks the mobility extension (a packet may have been under way
+ * before the move: only the REPLY to a probe of this path counts). */
 void rv_roam_heard(struct rv_roam *r);
+
+/* A REPLY echoing echo arrived: the move is complete if it answers a probe
+ * sent on the current path. */
+void rv_roam_replied(struct rv_roam *r, const uint8_t echo[static RV_ROAM_NONCE_LEN]);
 
 /* True while --ping-restart must wait: no route to the peer for less than
  * --roam-hold seconds, or probes of a move still under way. */
