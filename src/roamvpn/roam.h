@@ -7,11 +7,13 @@
  * netwatch reports that the path to the server changed (another interface or
  * source address, typically a hotspot change behind another NAT); roam then
  * sends reconfiguration probes at once and with a backoff (0, 25, 50, 100,
- * 200 ms ... capped at 1 s) until an authenticated packet from the server
- * shows that the server follows. A probe is an ordinary keepalive on the data
- * channel: authenticated and replay-protected, so an openvpn 2.6 server
- * floats the client to its new address on it (P_DATA_V2 with the peer-id)
- * and a roamvpn server does too.
+ * 200 ms ... capped at 1 s) until the server shows that it follows. With a
+ * server that pushed the mobility extension a probe is a PROBE message
+ * (include/roamvpn/roam.h) with a nonce new for each path, and the REPLY
+ * echoing it ends the move. Otherwise a probe is an ordinary keepalive on
+ * the data channel: authenticated and replay-protected, so an openvpn 2.6
+ * server floats the client to its new address on it (P_DATA_V2 with the
+ * peer-id), and any authenticated packet from the server ends the move.
  *
  * Without any route to the server, the session is kept for --roam-hold
  * seconds instead of ending on --ping-restart; when a route comes back, the
