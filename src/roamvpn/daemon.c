@@ -250,7 +250,8 @@ rv_daemon_print_stats(const struct rv_daemon *d)
 	    (unsigned long long)d->link.rx_bytes);
 	rv_log(RV_LOG_INFO, "%s write bytes,%llu", d->link.tcp ? "TCP/UDP" : "UDP",
 	    (unsigned long long)d->link.tx_bytes);
-	if (d->link.tcp) {
+	if (d->link.tcp && d->server == NULL) {
+		/* (a server counts its connections itself) */
 		rv_log(RV_LOG_INFO, "TCP bad frame lengths,%llu",
 		    (unsigned long long)d->carry->tcp_bad_frames);
 		rv_log(RV_LOG_INFO, "TCP send queue full,%llu",

@@ -42,6 +42,9 @@ struct rv_peer_owner {
 	/* --ping-restart ran out / the peer sent OCC_EXIT. NULL: the daemon
 	 * restarts (the only peer of the run). */
 	void (*expired)(void *ctx, const char *why);
+	/* Sends a sealed keepalive or OCC message (0 or an RV_ERR_*, the drop
+	 * counted). NULL: on the daemon's link, to remote. */
+	int (*send)(void *ctx, const struct rv_buf *b);
 };
 
 struct rv_peer {

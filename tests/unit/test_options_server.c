@@ -130,6 +130,31 @@ test_server_variants(void **state)
 	rv_options_clear(&o);
 }
 
+/* A server over TCP listens: plain tcp means tcp-server, in each family. */
+static void
+test_server_tcp(void **state)
+{
+	static const struct {
+		const char *proto;
+		enum rv_proto want;
+	} cases[] = {
+		{ "tcp", RV_PROTO_TCP_SERVER },
+		{ "tcp4", RV_PROTO_TCP4_SERVER },
+		{ "tcp6-server", RV_PROTO_TCP6_SERVER },
+	};
+	struct rv_options o;
+	char err[RV_OPT_ERRLEN], text[128];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(text, sizeof(text), "server 10.8.0.0 255.255.255.0\nproto %s\n",
+		    cases[i].proto);
+		assert_int_equal(load(&o, text, err), 0);
+		assert_int_equal(o.proto, cases[i].want);
+		rv_options_clear(&o);
+	}
+}
+
 static void
 test_refusals(void **state)
 {
@@ -149,6 +174,8 @@ test_refusals(void **state)
 		  "needs --script-security 3" },
 		{ "verify-client-cert sometimes\n", "expects none, optional or require" },
 		{ "max-clients 0\n", "max-clients" },
+		{ "server 10.8.0.0 255.255.255.0\nproto tcp-client\n",
+		  "a server cannot be a tcp-client; use tcp-server" },
 	};
 	struct rv_options o;
 	char err[RV_OPT_ERRLEN];
@@ -197,6 +224,7 @@ main(void)
 		cmocka_unit_test(test_server_net30),
 		cmocka_unit_test(test_server_subnet),
 		cmocka_unit_test(test_server_variants),
+		cmocka_unit_test(test_server_tcp),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_mode_server),
 	};

@@ -1,0 +1,213 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The server over TCP (--proto tcp-server): many TCP clients at once, openvpn
+# 2.6 and roamvpn mixed.
+#
+# Layout (as server-multi.sh, smaller): the server in ns1; client k (k = 2
+# .. 7) alone in namespace k, joined to ns1 by its own veth pair
+# (192.168.(100+k).1 in ns1, .k in ns k); odd k run openvpn, even k
+# roamvpn, all over tcp-client with the sample client certificate
+# (--duplicate-cn).
+#
+# 1. tls-crypt, six clients: each gets its own address, pings the server
+#    (also with 1400 bytes); the status file lists six clients by their real
+#    address (192.168.(100+k).k:port). A short iperf3 each way with one
+#    client while another pings all along: every echo is answered. A
+#    SIGKILLed openvpn client: its connection closes, so the server removes
+#    it and frees its address within 3 s (not by ping-restart); restarted,
+#    it connects again with a new session. A connection sending a zero
+#    length frame, and one sending a length above the maximum, are each
+#    closed and counted ("TCP bad frame lengths,2"); the others still pass
+#    traffic and no packet of theirs was dropped.
+# 2. tls-auth: an openvpn and a roamvpn client at once, pings.
+# 3. IPv6 outside: the default listener is dual-stack; a roamvpn client over
+#    tcp6 (fd00:103::/64) and an openvpn client over IPv4 at once; a
+#    tcp6-server takes the IPv6 client.
+
+# Under sh (SH_LOG_COMPILER may be /bin/sh), start again under bash.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+
+source "$(dirname "$0")/lib.sh"
+
+require_tls_env openvpn iperf3 python3
+LAST=7
+make_ns $(seq 1 "$LAST")
+for k in $(seq 2 "$LAST"); do
+	link_ns 1 "$k" "192.168.$((100 + k))" >/dev/null
+done
+tls_pki
+IPERF_SECS=3
+
+impl_of() { if (( $1 % 2 )); then echo ovpn; else echo rv; fi; }
+
+# server_start WRAP [EXTRA...]: roamvpn server over TCP in ns1.
+server_start() {
+	local wrap=$1
+	local -a w
+	shift
+	mapfile -t w < <(wrap_args "$wrap" 0)
+	vpn_up server 1 rv --dev vpn0 --dev-type tun --port 1194 --proto tcp-server \
+		--server "$SRV_NET.0" 255.255.255.0 --topology subnet \
+		--ca "$PKI/ca.crt" --cert "$PKI/server.crt" --key "$PKI/server.key" \
+		--dh none --keepalive 2 20 --duplicate-cn --verb 4 \
+		--status "$WORK/status.txt" 1 "${w[@]}" "$@"
+	wait_log server 'MULTI: multi_init called, max clients [0-9]+, TCP'
+}
+
+# client_start K WRAP [EXTRA...]: client K in namespace K over tcp-client.
+client_start() {
+	local k=$1 wrap=$2
+	local -a args w
+	shift 2
+	mapfile -t w < <(wrap_args "$wrap" 1)
+	mapfile -t args < <(REMOTE="${REMOTE-192.168.$((100 + k)).1}" tls_client_args "$(impl_of "$k")" \
+		--proto tcp-client "${w[@]}" "$@")
+	vpn_start "c$k" "$k" "$(impl_of "$k")" "${args[@]}"
+}
+
+pool_in_use() {
+	stats_snapshot server
+	stat_get server 'pool addresses in use'
+}
+
+# status_clients: the CLIENT_LIST-style lines of the status file (version 1:
+# "cn,real address,bytes,bytes,since" between the two headers).
+status_clients() {
+	sed -n '/^Common Name,Real Address/,/^ROUTING TABLE/p' "$WORK/status.txt" |
+		grep -v -e '^Common Name' -e '^ROUTING TABLE'
+}
+
+# garbage NS LEN: from namespace NS, a TCP connection to the server that
+# sends a frame of length LEN (big-endian 16 bits) and a few bytes, then
+# waits up to 5 s for the server to close it. Prints "closed" or "open".
+garbage() {
+	nsq "$1" python3 - "192.168.$((100 + $1)).1" "$2" <<-'EOF'
+		import socket, struct, sys
+		s = socket.create_connection((sys.argv[1], 1194), timeout=5)
+		s.sendall(struct.pack(">H", int(sys.argv[2])) + b"garbage!")
+		try:
+		    print("closed" if s.recv(100) == b"" else "open")
+		except ConnectionResetError:
+		    print("closed")
+		except socket.timeout:
+		    print("open")
+	EOF
+}
+
+many() {
+	local k a mark n lines pid sent recv
+	local -A seen=()
+	server_start tls-crypt
+	for k in $(seq 2 "$LAST"); do client_start "$k" tls-crypt; done
+	for k in $(seq 2 "$LAST"); do vpn_wait_init "c$k" >/dev/null; done
+	say "  all $((LAST - 1)) clients are up"
+	for k in $(seq 2 "$LAST"); do
+		a=$(tun_addr "$k")
+		[[ -n $a ]] || fail "client $k has no address"
+		[[ -z ${seen[$a]:-} ]] || fail "clients ${seen[$a]} and $k both have $a"
+		seen[$a]=$k
+	done
+	say "  distinct addresses: ${!seen[*]}"
+	for k in $(seq 2 "$LAST"); do
+		ping_ok "$k" "$SRV_NET.1"
+		ping_ok "$k" "$SRV_NET.1" -s 1400
+	done
+	assert_eq "$(pool_in_use)" "$((LAST - 1))" "pool addresses in use"
+	# The status file (written every second) lists each by its real address.
+	sleep 1.5
+	lines=$(status_clients)
+	say "$lines" | sed 's/^/    /'
+	for k in $(seq 2 "$LAST"); do
+		grep -qE "^Test-Client,192\.168\.$((100 + k))\.$k:[0-9]+," <<<"$lines" ||
+			fail "status file: no client at 192.168.$((100 + k)).$k"
+	done
+	assert_eq "$(grep -c . <<<"$lines")" "$((LAST - 1))" "clients in the status file"
+
+	# One client moves bulk data while another pings all along.
+	nsq 3 ping -n -q -c 40 -i 0.25 -W 5 "$SRV_NET.1" >"$WORK/ping-bg.out" 2>&1 &
+	pid=$!
+	iperf_tcp 2 1 "$SRV_NET.1" "$IPERF_SECS"
+	iperf_tcp 1 2 "$(tun_addr 2)" "$IPERF_SECS"
+	wait "$pid" || true
+	# Bulk data over TCP fills the client's send queue: the device packets
+	# that do not fit are dropped (for that client only), as openvpn does.
+	stats_snapshot server
+	say "  device packets dropped for client 2 (send queue full): $(stat_get server 'TCP send queue full')"
+	drops_baseline server
+	sent=$(sed -nE 's/^([0-9]+) packets transmitted.*/\1/p' "$WORK/ping-bg.out")
+	recv=$(sed -nE 's/.* ([0-9]+) (packets )?received.*/\1/p' "$WORK/ping-bg.out")
+	say "  pings of client 3 during the transfers: $recv of $sent answered"
+	assert_eq "${sent:-0}" 40 "echoes sent by client 3"
+	assert_eq "${recv:-0}" 40 "echoes answered for client 3 during the transfers"
+
+	# A killed openvpn client: its connection ends, so does the client.
+	mark=$(log_mark server)
+	vpn_stop c3 KILL
+	wait_log server 'client removed: connection closed by the client' 3 "$mark"
+	assert_eq "$(pool_in_use)" "$((LAST - 2))" "pool addresses in use after the kill"
+	mark=$(log_mark server)
+	client_start 3 tls-crypt
+	vpn_wait_init c3
+	wait_log server 'Peer Connection Initiated' 5 "$mark"
+	ping_ok 3 "$SRV_NET.1"
+	assert_eq "$(pool_in_use)" "$((LAST - 1))" "pool addresses in use after the restart"
+
+	# Bad framing closes that connection only.
+	for n in 0 65535; do
+		mark=$(log_mark server)
+		assert_eq "$(garbage 5 "$n")" closed "connection sending a frame of length $n"
+		wait_log server 'bad packet length on the TCP connection' 3 "$mark"
+	done
+	stats_snapshot server
+	assert_eq "$(stat_get server 'TCP bad frame lengths')" 2 "TCP bad frame lengths"
+	assert_eq "$(stat_get server 'clients connected')" "$((LAST - 1))" "clients connected"
+	for k in $(seq 2 "$LAST"); do ping_ok "$k" "$SRV_NET.1"; done
+	assert_no_new_drops server
+	for k in $(seq 2 "$LAST"); do vpn_stop "c$k"; done
+	vpn_stop server
+}
+
+tls_auth() {
+	server_start tls-auth
+	client_start 2 tls-auth
+	client_start 3 tls-auth
+	vpn_wait_init c2 c3
+	ping_ok 2 "$SRV_NET.1" -s 1400
+	ping_ok 3 "$SRV_NET.1" -s 1400
+	assert_no_drops server
+	vpn_stop c2
+	vpn_stop c3
+	vpn_stop server
+}
+
+v6() {
+	ipx 1 -6 addr add fd00:103::1/64 dev veth13 nodad
+	ipx 3 -6 addr add fd00:103::3/64 dev veth31 nodad
+	ipx 1 -6 addr add fd00:104::1/64 dev veth14 nodad
+	ipx 4 -6 addr add fd00:104::4/64 dev veth41 nodad
+	# The default listener takes both families.
+	server_start none
+	wait_log server 'Listening for incoming TCP connection on \[::\]:1194'
+	client_start 5 none
+	REMOTE="" client_start 4 none --remote fd00:104::1 1194 --proto tcp6-client
+	vpn_wait_init c4 c5
+	wait_log server 'Test-Client/\[fd00:104::4\]:[0-9]+ Peer Connection Initiated' 5
+	ping_ok 4 "$SRV_NET.1" -s 1400
+	ping_ok 5 "$SRV_NET.1" -s 1400
+	vpn_stop c4
+	vpn_stop c5
+	vpn_stop server
+	# tcp6-server, an openvpn client over tcp6
+	server_start none --proto tcp6-server
+	REMOTE="" client_start 3 none --remote fd00:103::1 1194 --proto tcp6-client
+	vpn_wait_init c3
+	wait_log server 'Test-Client/\[fd00:103::3\]:[0-9]+ Peer Connection Initiated' 5
+	ping_ok 3 "$SRV_NET.1" -s 1400
+	vpn_stop c3
+	vpn_stop server
+}
+
+run_section "six clients over TCP, openvpn and roamvpn, tls-crypt" many
+run_section "tls-auth" tls_auth
+run_section "IPv6 outside: dual-stack and tcp6-server" v6
