@@ -38,7 +38,9 @@ start_exit_notify(struct rv_daemon *d, const char *why)
 {
 	int n = d->o->explicit_exit_notify;
 
-	if (n <= 0 || d->exit_notify_left > 0)
+	/* On TCP the peers see their connections close (openvpn refuses the
+	 * option there; we ignore it, see daemon_tcp.c). */
+	if (n <= 0 || d->exit_notify_left > 0 || d->link.tcp)
 		return false;
 	if (d->server != NULL) {
 		/* A server tells its clients RESTART and exits 2 s later. */

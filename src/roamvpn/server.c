@@ -844,6 +844,7 @@ info(const struct rv_srvclient *c, struct rv_server_client_info *ci)
 	snprintf(ci->common_name, sizeof(ci->common_name), "%s", c->cn[0] ? c->cn : "UNDEF");
 	snprintf(ci->username, sizeof(ci->username), "%s", c->username);
 	ci->real = c->peer.remote;
+	ci->tcp = c->tcp != NULL;
 	ci->has_vaddr = c->has_vaddr;
 	ci->vaddr = c->vaddr;
 	ci->bytes_in = c->peer.auth_rx_bytes;

@@ -85,6 +85,7 @@ struct rv_server_client_info {
 	char common_name[RV_SERVER_NAME_MAX];  /* "UNDEF" before authentication */
 	char username[RV_SERVER_NAME_MAX];     /* "" if none */
 	struct rv_sockaddr real;               /* where its packets come from */
+	bool tcp;                              /* real is its TCP connection's peer */
 	bool has_vaddr;
 	struct in_addr vaddr;
 	uint64_t bytes_in, bytes_out;          /* data channel, after decryption */

@@ -22,8 +22,12 @@
 #    traffic and no packet of theirs was dropped.
 # 2. tls-auth: an openvpn and a roamvpn client at once, pings.
 # 3. IPv6 outside: the default listener is dual-stack; a roamvpn client over
-#    tcp6 (fd00:103::/64) and an openvpn client over IPv4 at once; a
-#    tcp6-server takes the IPv6 client.
+#    tcp6 (fd00:104::/64) and an openvpn client over IPv4 at once; a
+#    tcp6-server takes an openvpn client over IPv6.
+# 4. Status: openvpn 2.6 and roamvpn as tcp6-server, each with an openvpn
+#    client over IPv4 and one over IPv6, list the same real addresses
+#    (ports masked): "192.168.103.3:PORT" and "fd00:105::5" (openvpn shows
+#    no port for an IPv6 TCP client).
 
 # Under sh (SH_LOG_COMPILER may be /bin/sh), start again under bash.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
@@ -208,6 +212,40 @@ v6() {
 	vpn_stop server
 }
 
+# real_addrs IMPL: a server IMPL (roamvpn or openvpn) over tcp6-server with
+# an openvpn client over IPv4 (ns3) and one over IPv6 (ns5); prints the Real
+# Address column of its status file (version 2), ports masked, sorted.
+real_addrs() {
+	local impl=$1
+	vpn_up server 1 "$impl" --dev vpn0 --dev-type tun --port 1194 --proto tcp6-server \
+		--server "$SRV_NET.0" 255.255.255.0 --topology subnet \
+		--ca "$PKI/ca.crt" --cert "$PKI/server.crt" --key "$PKI/server.key" \
+		--dh none --keepalive 10 60 --duplicate-cn --verb 3 \
+		--status "$WORK/status-$impl.txt" 1 --status-version 2 >&2
+	client_start 3 none >&2
+	REMOTE="" client_start 5 none --remote fd00:105::1 1194 --proto tcp6-client >&2
+	vpn_wait_init c3 c5 >&2
+	sleep 1.5
+	awk -F, '$1 == "CLIENT_LIST" { print $3 }' "$WORK/status-$impl.txt" |
+		sed -E -e 's/^([0-9.]+):[0-9]+$/\1:PORT/' -e 's/^(\[.*\]):[0-9]+$/\1:PORT/' | sort
+	vpn_stop c3 >&2
+	vpn_stop c5 >&2
+	vpn_stop server >&2
+}
+
+status_like_ovpn() {
+	local want got
+	ipx 1 -6 addr add fd00:105::1/64 dev veth15 nodad
+	ipx 5 -6 addr add fd00:105::5/64 dev veth51 nodad
+	want=$(real_addrs ovpn)
+	got=$(real_addrs rv)
+	say "  openvpn: $(tr '\n' ' ' <<<"$want")"
+	say "  roamvpn: $(tr '\n' ' ' <<<"$got")"
+	assert_eq "$(grep -c . <<<"$want")" 2 "clients in openvpn's status"
+	assert_eq "$got" "$want" "real addresses in the status file"
+}
+
 run_section "six clients over TCP, openvpn and roamvpn, tls-crypt" many
 run_section "tls-auth" tls_auth
 run_section "IPv6 outside: dual-stack and tcp6-server" v6
+run_section "status: real addresses as openvpn 2.6 lists TCP clients" status_like_ovpn
