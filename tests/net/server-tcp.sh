@@ -21,6 +21,9 @@
 #    closed and counted ("TCP bad frame lengths,2"); the others still pass
 #    traffic and no packet of theirs was dropped.
 # 2. tls-auth: an openvpn and a roamvpn client at once, pings.
+# 2b. --hand-window 4: a connection that sends nothing is still open after
+#    2 s and closed by the server after 4 s. --max-clients 2: with two
+#    clients up a third connection is closed at once and counted.
 # 3. IPv6 outside: the default listener is dual-stack; a roamvpn client over
 #    tcp6 (fd00:104::/64) and an openvpn client over IPv4 at once; a
 #    tcp6-server takes an openvpn client over IPv6.
@@ -82,14 +85,16 @@ status_clients() {
 		grep -v -e '^Common Name' -e '^ROUTING TABLE'
 }
 
-# garbage NS LEN: from namespace NS, a TCP connection to the server that
-# sends a frame of length LEN (big-endian 16 bits) and a few bytes, then
-# waits up to 5 s for the server to close it. Prints "closed" or "open".
+# garbage NS LEN [SECS]: from namespace NS, a TCP connection to the server
+# that sends a frame of length LEN (big-endian 16 bits) and a few bytes (LEN
+# "none": sends nothing), then waits up to SECS (5) for the server to close
+# it. Prints "closed" or "open".
 garbage() {
-	nsq "$1" python3 - "192.168.$((100 + $1)).1" "$2" <<-'EOF'
+	nsq "$1" python3 - "192.168.$((100 + $1)).1" "$2" "${3:-5}" <<-'EOF'
 		import socket, struct, sys
-		s = socket.create_connection((sys.argv[1], 1194), timeout=5)
-		s.sendall(struct.pack(">H", int(sys.argv[2])) + b"garbage!")
+		s = socket.create_connection((sys.argv[1], 1194), timeout=float(sys.argv[3]))
+		if sys.argv[2] != "none":
+		    s.sendall(struct.pack(">H", int(sys.argv[2])) + b"garbage!")
 		try:
 		    print("closed" if s.recv(100) == b"" else "open")
 		except ConnectionResetError:
@@ -212,6 +217,36 @@ v6() {
 	vpn_stop server
 }
 
+# Limits: --max-clients 2, --hand-window 4.
+limits() {
+	local mark t0 t1
+	server_start none --max-clients 2 --hand-window 4
+	# A connection that says nothing is closed once --hand-window is over.
+	mark=$(log_mark server)
+	t0=$(date +%s)
+	assert_eq "$(garbage 6 none 2)" open "silent connection after 2 s"
+	assert_eq "$(garbage 6 none 8)" closed "silent connection within --hand-window and slack"
+	t1=$(date +%s)
+	assert_gt "$((t1 - t0))" 3 "seconds before the silent connection was closed"
+	wait_log server 'client removed: no key exchange within --hand-window' 3 "$mark"
+	client_start 2 none
+	client_start 3 none
+	vpn_wait_init c2 c3
+	# A third connection is refused at once.
+	mark=$(log_mark server)
+	assert_eq "$(garbage 6 none 2)" closed "connection over --max-clients"
+	wait_log server 'refused: --max-clients 2 reached' 3 "$mark"
+	stats_snapshot server
+	assert_eq "$(stat_get server 'TCP connections refused (max-clients)')" 1 \
+		"connections refused over --max-clients"
+	assert_eq "$(stat_get server 'TCP hand-window timeouts')" 1 "hand-window timeouts"
+	ping_ok 2 "$SRV_NET.1"
+	ping_ok 3 "$SRV_NET.1"
+	vpn_stop c2
+	vpn_stop c3
+	vpn_stop server
+}
+
 # real_addrs IMPL: a server IMPL (roamvpn or openvpn) over tcp6-server with
 # an openvpn client over IPv4 (ns3) and one over IPv6 (ns5); prints the Real
 # Address column of its status file (version 2), ports masked, sorted.
@@ -247,5 +282,6 @@ status_like_ovpn() {
 
 run_section "six clients over TCP, openvpn and roamvpn, tls-crypt" many
 run_section "tls-auth" tls_auth
+run_section "--max-clients and --hand-window" limits
 run_section "IPv6 outside: dual-stack and tcp6-server" v6
 run_section "status: real addresses as openvpn 2.6 lists TCP clients" status_like_ovpn
