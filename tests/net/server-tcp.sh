@@ -15,7 +15,8 @@
 #    address (192.168.(100+k).k:port). A short iperf3 each way with one
 #    client while another pings all along: every echo is answered. A
 #    SIGKILLed openvpn client: its connection closes, so the server removes
-#    it and frees its address within 3 s (not by ping-restart); restarted,
+#    it, frees its address and runs --client-disconnect for it within 3 s
+#    (not by ping-restart); restarted,
 #    it connects again with a new session. A connection sending a zero
 #    length frame, and one sending a length above the maximum, are each
 #    closed and counted ("TCP bad frame lengths,2"); the others still pass
@@ -107,7 +108,10 @@ garbage() {
 many() {
 	local k a mark n lines pid sent recv
 	local -A seen=()
-	server_start tls-crypt
+	printf '#!/bin/sh\necho "$common_name $trusted_ip" >>"%s"\n' "$WORK/disconnected" \
+		>"$WORK/disconnect.sh"
+	chmod +x "$WORK/disconnect.sh"
+	server_start tls-crypt --script-security 2 --client-disconnect "$WORK/disconnect.sh"
 	for k in $(seq 2 "$LAST"); do client_start "$k" tls-crypt; done
 	for k in $(seq 2 "$LAST"); do vpn_wait_init "c$k" >/dev/null; done
 	say "  all $((LAST - 1)) clients are up"
@@ -155,6 +159,9 @@ many() {
 	vpn_stop c3 KILL
 	wait_log server 'client removed: connection closed by the client' 3 "$mark"
 	assert_eq "$(pool_in_use)" "$((LAST - 2))" "pool addresses in use after the kill"
+	for _ in $(seq 30); do [[ -s $WORK/disconnected ]] && break; sleep 0.1; done
+	assert_eq "$(cat "$WORK/disconnected" 2>/dev/null)" "Test-Client 192.168.103.3" \
+		"--client-disconnect runs for the killed client"
 	mark=$(log_mark server)
 	client_start 3 tls-crypt
 	vpn_wait_init c3
