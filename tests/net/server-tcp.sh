@@ -21,10 +21,13 @@
 #    length frame, and one sending a length above the maximum, are each
 #    closed and counted ("TCP bad frame lengths,2"); the others still pass
 #    traffic and no packet of theirs was dropped.
-# 2. tls-auth: an openvpn and a roamvpn client at once, pings.
+# 2. tls-auth: an openvpn and a roamvpn client at once, pings; the openvpn
+#    client was pushed a peer-id (P_DATA_V2), as an openvpn 2.6 TCP server
+#    does.
 # 2b. --hand-window 4: a connection that sends nothing is still open after
 #    2 s and closed by the server after 4 s. --max-clients 2: with two
 #    clients up a third connection is closed at once and counted.
+#    --connect-freq 2 60: the third connection in a row is refused.
 # 3. IPv6 outside: the default listener is dual-stack; a roamvpn client over
 #    tcp6 (fd00:104::/64) and an openvpn client over IPv4 at once; a
 #    tcp6-server takes an openvpn client over IPv6.
@@ -189,6 +192,8 @@ tls_auth() {
 	client_start 2 tls-auth
 	client_start 3 tls-auth
 	vpn_wait_init c2 c3
+	# P_DATA_V2 with a peer-id on TCP too, as openvpn 2.6 pushes it.
+	wait_log c3 "Data Channel: cipher '[^']+', peer-id: [0-9]+" 5
 	ping_ok 2 "$SRV_NET.1" -s 1400
 	ping_ok 3 "$SRV_NET.1" -s 1400
 	assert_no_drops server
@@ -252,6 +257,15 @@ limits() {
 	vpn_stop c2
 	vpn_stop c3
 	vpn_stop server
+	# --connect-freq 2 60: the third connection within the minute is refused.
+	server_start none --connect-freq 2 60
+	assert_eq "$(garbage 6 none 1)" open "first connection under --connect-freq 2 60"
+	assert_eq "$(garbage 6 none 1)" open "second connection under --connect-freq 2 60"
+	assert_eq "$(garbage 6 none 2)" closed "third connection under --connect-freq 2 60"
+	stats_snapshot server
+	assert_eq "$(stat_get server 'TCP connections refused (connect-freq)')" 1 \
+		"connections refused over --connect-freq"
+	vpn_stop server
 }
 
 # real_addrs IMPL: a server IMPL (roamvpn or openvpn) over tcp6-server with
@@ -289,6 +303,6 @@ status_like_ovpn() {
 
 run_section "six clients over TCP, openvpn and roamvpn, tls-crypt" many
 run_section "tls-auth" tls_auth
-run_section "--max-clients and --hand-window" limits
+run_section "--max-clients, --hand-window, --connect-freq" limits
 run_section "IPv6 outside: dual-stack and tcp6-server" v6
 run_section "status: real addresses as openvpn 2.6 lists TCP clients" status_like_ovpn
