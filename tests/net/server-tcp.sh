@@ -13,7 +13,10 @@
 # 1. tls-crypt, six clients: each gets its own address, pings the server
 #    (also with 1400 bytes); the status file lists six clients by their real
 #    address (192.168.(100+k).k:port). A short iperf3 each way with one
-#    client while another pings all along: every echo is answered. A
+#    client while another pings all along: every echo is answered. An
+#    openvpn client stopped (SIGSTOP) while a flood is sent to it: its send
+#    queue fills and drops (counted), another client's pings all pass, and
+#    once resumed it pings again. A
 #    SIGKILLed openvpn client: its connection closes, so the server removes
 #    it, frees its address and runs --client-disconnect for it within 3 s
 #    (not by ping-restart); restarted,
@@ -108,8 +111,25 @@ garbage() {
 	EOF
 }
 
+# blast NS ADDR SECS: from namespace NS, 1400-byte UDP datagrams to ADDR as
+# fast as they go for SECS seconds; prints how many.
+blast() {
+	nsq "$1" python3 - "$2" "$3" <<-'EOF'
+		import socket, sys, time
+		s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+		end, n, data = time.time() + float(sys.argv[2]), 0, b"x" * 1400
+		while time.time() < end:
+		    try:
+		        s.sendto(data, (sys.argv[1], 9))
+		        n += 1
+		    except OSError:
+		        time.sleep(0.001)
+		print(n)
+	EOF
+}
+
 many() {
-	local k a mark n lines pid sent recv
+	local k a mark n lines pid sent recv full
 	local -A seen=()
 	printf '#!/bin/sh\necho "$common_name $trusted_ip" >>"%s"\n' "$WORK/disconnected" \
 		>"$WORK/disconnect.sh"
@@ -146,16 +166,33 @@ many() {
 	iperf_tcp 2 1 "$SRV_NET.1" "$IPERF_SECS"
 	iperf_tcp 1 2 "$(tun_addr 2)" "$IPERF_SECS"
 	wait "$pid" || true
-	# Bulk data over TCP fills the client's send queue: the device packets
-	# that do not fit are dropped (for that client only), as openvpn does.
-	stats_snapshot server
-	say "  device packets dropped for client 2 (send queue full): $(stat_get server 'TCP send queue full')"
-	drops_baseline server
 	sent=$(sed -nE 's/^([0-9]+) packets transmitted.*/\1/p' "$WORK/ping-bg.out")
 	recv=$(sed -nE 's/.* ([0-9]+) (packets )?received.*/\1/p' "$WORK/ping-bg.out")
 	say "  pings of client 3 during the transfers: $recv of $sent answered"
 	assert_eq "${sent:-0}" 40 "echoes sent by client 3"
 	assert_eq "${recv:-0}" 40 "echoes answered for client 3 during the transfers"
+	# Bulk data over TCP fills the client's send queue: the device packets
+	# that do not fit are dropped (for that client only), as openvpn does.
+	stats_snapshot server
+	full=$(stat_get server 'TCP send queue full')
+	say "  device packets dropped for client 2 (send queue full): $full"
+
+	# A client that reads nothing (stopped) while the server's side sends it
+	# a flood: its queue fills and drops, another client is not held up.
+	kill -STOP "${VPN_PID[c5]}"
+	nsq 4 ping -n -q -c 20 -i 0.1 -W 5 "$SRV_NET.1" >"$WORK/ping-bg4.out" 2>&1 &
+	pid=$!
+	n=$(blast 1 "$(tun_addr 5)" 3)
+	wait "$pid" || true
+	kill -CONT "${VPN_PID[c5]}"
+	recv=$(sed -nE 's/.* ([0-9]+) (packets )?received.*/\1/p' "$WORK/ping-bg4.out")
+	say "  $n datagrams to stopped client 5; client 4 got ${recv:-0} of 20 echoes"
+	assert_eq "${recv:-0}" 20 "echoes answered for client 4 while client 5 was stopped"
+	stats_snapshot server
+	assert_gt "$(stat_get server 'TCP send queue full')" "$full" \
+		"device packets dropped for the stopped client"
+	ping_ok 5 "$SRV_NET.1"
+	drops_baseline server
 
 	# A killed openvpn client: its connection ends, so does the client.
 	mark=$(log_mark server)
