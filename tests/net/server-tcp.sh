@@ -222,6 +222,7 @@ many() {
 	assert_no_new_drops server
 	for k in $(seq 2 "$LAST"); do vpn_stop "c$k"; done
 	vpn_stop server
+	assert_no_crash server "$VPN_STATUS"
 }
 
 tls_auth() {
@@ -237,6 +238,7 @@ tls_auth() {
 	vpn_stop c2
 	vpn_stop c3
 	vpn_stop server
+	assert_no_crash server "$VPN_STATUS"
 }
 
 v6() {
@@ -256,6 +258,7 @@ v6() {
 	vpn_stop c4
 	vpn_stop c5
 	vpn_stop server
+	assert_no_crash server "$VPN_STATUS"
 	# tcp6-server, an openvpn client over tcp6
 	server_start none --proto tcp6-server
 	REMOTE="" client_start 3 none --remote fd00:103::1 1194 --proto tcp6-client
@@ -264,6 +267,7 @@ v6() {
 	ping_ok 3 "$SRV_NET.1" -s 1400
 	vpn_stop c3
 	vpn_stop server
+	assert_no_crash server "$VPN_STATUS"
 }
 
 # Limits: --max-clients 2, --hand-window 4.
@@ -294,6 +298,7 @@ limits() {
 	vpn_stop c2
 	vpn_stop c3
 	vpn_stop server
+	assert_no_crash server "$VPN_STATUS"
 	# --connect-freq 2 60: the third connection within the minute is refused.
 	server_start none --connect-freq 2 60
 	assert_eq "$(garbage 6 none 1)" open "first connection under --connect-freq 2 60"
@@ -303,6 +308,7 @@ limits() {
 	assert_eq "$(stat_get server 'TCP connections refused (connect-freq)')" 1 \
 		"connections refused over --connect-freq"
 	vpn_stop server
+	assert_no_crash server "$VPN_STATUS"
 }
 
 # real_addrs IMPL: a server IMPL (roamvpn or openvpn) over tcp6-server with
@@ -324,6 +330,7 @@ real_addrs() {
 	vpn_stop c3 >&2
 	vpn_stop c5 >&2
 	vpn_stop server >&2
+	[[ $impl == ovpn ]] || assert_no_crash server "$VPN_STATUS"
 }
 
 status_like_ovpn() {
