@@ -159,6 +159,8 @@ rv_srv_send(struct rv_srvclient *c, const struct rv_buf *b, bool control)
 		 * number; the client goes from the flush (not inside the
 		 * caller's callback). */
 		rv_event_del(c->srv->d->ev, &t->conn.io);
+	if (r == 0)
+		rv_link_count(&c->srv->d->link, false, rv_buf_len(b) + RV_TCP_LEN_SIZE);
 	if (r == 0 || r == RV_ERR_SYSTEM) {
 		mark_dirty(t);
 		return r;
@@ -192,6 +194,7 @@ on_conn(void *arg, uint32_t events)
 		for (unsigned i = 0; i < got && !c->dead; i++) {
 			struct rv_pkt *pkt = &d->rx.pkts[i];
 
+			rv_link_count(&d->link, true, rv_buf_len(&pkt->buf) + RV_TCP_LEN_SIZE);
 			if (rv_srv_client_receive(c, pkt) == RV_RX_DELIVER &&
 			    rv_tun_write(&d->tun, &pkt->buf) != 0)
 				rv_peer_drop(&c->peer, RV_DROP_TUN_WRITE, NULL, strerror(errno));

@@ -176,6 +176,9 @@ many() {
 	stats_snapshot server
 	full=$(stat_get server 'TCP send queue full')
 	say "  device packets dropped for client 2 (send queue full): $full"
+	# The link totals count the clients' connections.
+	assert_gt "$(stat_get server 'TCP/UDP read bytes')" 10000000 "server's TCP/UDP read bytes"
+	assert_gt "$(stat_get server 'TCP/UDP write bytes')" 10000000 "server's TCP/UDP write bytes"
 
 	# A client that reads nothing (stopped) while the server's side sends it
 	# a flood: its queue fills and drops, another client is not held up.
