@@ -26,7 +26,8 @@
 #    traffic and no packet of theirs was dropped.
 # 2. tls-auth: an openvpn and a roamvpn client at once, pings; the openvpn
 #    client was pushed a peer-id (P_DATA_V2), as an openvpn 2.6 TCP server
-#    does.
+#    does. "kill Test-Client" on the management interface: both are told
+#    RESTART, their connections close, both connect again and ping.
 # 2b. --hand-window 4: a connection that sends nothing is still open after
 #    2 s and closed by the server after 4 s. --max-clients 2: with two
 #    clients up a third connection is closed at once and counted.
@@ -229,7 +230,8 @@ many() {
 }
 
 tls_auth() {
-	server_start tls-auth
+	local out
+	server_start tls-auth --management 127.0.0.1 7506
 	client_start 2 tls-auth
 	client_start 3 tls-auth
 	vpn_wait_init c2 c3
@@ -237,6 +239,17 @@ tls_auth() {
 	wait_log c3 "Data Channel: cipher '[^']+', peer-id: [0-9]+" 5
 	ping_ok 2 "$SRV_NET.1" -s 1400
 	ping_ok 3 "$SRV_NET.1" -s 1400
+	# Killed from the management interface: RESTART goes out on each
+	# connection before it closes; both reconnect.
+	out=$(ovpn_mgmt 7506 "kill Test-Client")
+	say "  $out"
+	grep -q "SUCCESS: common name 'Test-Client' found, 2 client(s) killed" <<<"$out" ||
+		fail "management kill: $out"
+	wait_log_count c2 'Initialization Sequence Completed' 2 30
+	wait_log_count c3 'Initialization Sequence Completed' 2 30
+	assert_log c3 'server-pushed-connection-reset'
+	ping_ok 2 "$SRV_NET.1"
+	ping_ok 3 "$SRV_NET.1"
 	assert_no_drops server
 	vpn_stop c2
 	vpn_stop c3
