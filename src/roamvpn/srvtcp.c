@@ -116,7 +116,6 @@ flush_one(struct rv_srvtcp *t)
 	if (!rv_tcp_is_open(&t->conn))
 		return lost(t);
 	r = rv_tcp_flush(&t->conn);
-
 	if (r == RV_ERR_SYSTEM)
 		return lost(t);
 	set_out(t, r == RV_ERR_AGAIN);
