@@ -13,17 +13,17 @@
 # 1. tls-crypt, six clients: each gets its own address, pings the server
 #    (also with 1400 bytes); the status file lists six clients by their real
 #    address (192.168.(100+k).k:port). A short iperf3 each way with one
-#    client while another pings all along: every echo is answered. An
-#    openvpn client stopped (SIGSTOP) while a flood is sent to it: its send
-#    queue fills and drops (counted), another client's pings all pass, and
-#    once resumed it pings again. A
-#    SIGKILLed openvpn client: its connection closes, so the server removes
-#    it, frees its address and runs --client-disconnect for it within 3 s
-#    (not by ping-restart); restarted,
-#    it connects again with a new session. A connection sending a zero
-#    length frame, and one sending a length above the maximum, are each
-#    closed and counted ("TCP bad frame lengths,2"); the others still pass
-#    traffic and no packet of theirs was dropped.
+#    client while another pings all along: every echo is answered, and the
+#    statistics' link totals count the connections' bytes. An openvpn client
+#    stopped (SIGSTOP) while a flood is sent to it: its send queue fills and
+#    drops (counted), another client's pings all pass, and once resumed it
+#    pings again. A SIGKILLed openvpn client: its connection closes, so the
+#    server removes it, frees its address and runs --client-disconnect for
+#    it within 3 s (not by ping-restart); restarted, it connects again with
+#    a new session. A connection sending a zero length frame, and one
+#    sending a length above the maximum, are each closed and counted ("TCP
+#    bad frame lengths,2"); the others still pass traffic and none of their
+#    packets was dropped since.
 # 2. tls-auth: an openvpn and a roamvpn client at once, pings; the openvpn
 #    client was pushed a peer-id (P_DATA_V2), as an openvpn 2.6 TCP server
 #    does. "kill Test-Client" on the management interface: both are told
