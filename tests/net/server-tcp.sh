@@ -27,7 +27,8 @@
 # 2. tls-auth: an openvpn and a roamvpn client at once, pings; the openvpn
 #    client was pushed a peer-id (P_DATA_V2), as an openvpn 2.6 TCP server
 #    does. "kill Test-Client" on the management interface: both are told
-#    RESTART, their connections close, both connect again and ping.
+#    RESTART, their connections close, both connect again and ping; the
+#    same after a soft restart of the server (SIGUSR1).
 # 2b. --hand-window 4: a connection that sends nothing is still open after
 #    2 s and closed by the server after 4 s. --max-clients 2: with two
 #    clients up a third connection is closed at once and counted.
@@ -248,6 +249,14 @@ tls_auth() {
 	wait_log_count c2 'Initialization Sequence Completed' 2 30
 	wait_log_count c3 'Initialization Sequence Completed' 2 30
 	assert_log c3 'server-pushed-connection-reset'
+	ping_ok 2 "$SRV_NET.1"
+	ping_ok 3 "$SRV_NET.1"
+	# A soft restart of the server (SIGUSR1): the connections close, the
+	# listener opens again, both clients come back.
+	kill -USR1 "${VPN_PID[server]}"
+	wait_log_count server 'Initialization Sequence Completed' 2 10
+	wait_log_count c2 'Initialization Sequence Completed' 3 40
+	wait_log_count c3 'Initialization Sequence Completed' 3 40
 	ping_ok 2 "$SRV_NET.1"
 	ping_ok 3 "$SRV_NET.1"
 	assert_no_drops server
