@@ -38,7 +38,9 @@ start_exit_notify(struct rv_daemon *d, const char *why)
 {
 	int n = d->o->explicit_exit_notify;
 
-	if (n <= 0 || d->exit_notify_left > 0)
+	/* On TCP the peers see their connections close (openvpn refuses the
+	 * option there; we ignore it, see daemon_tcp.c). */
+	if (n <= 0 || d->exit_notify_left > 0 || d->link.tcp)
 		return false;
 	if (d->server != NULL) {
 		/* A server tells its clients RESTART and exits 2 s later. */
@@ -250,7 +252,8 @@ rv_daemon_print_stats(const struct rv_daemon *d)
 	    (unsigned long long)d->link.rx_bytes);
 	rv_log(RV_LOG_INFO, "%s write bytes,%llu", d->link.tcp ? "TCP/UDP" : "UDP",
 	    (unsigned long long)d->link.tx_bytes);
-	if (d->link.tcp) {
+	if (d->link.tcp && d->server == NULL) {
+		/* (a server counts its connections itself) */
 		rv_log(RV_LOG_INFO, "TCP bad frame lengths,%llu",
 		    (unsigned long long)d->carry->tcp_bad_frames);
 		rv_log(RV_LOG_INFO, "TCP send queue full,%llu",

@@ -16,6 +16,7 @@
 #include "clock.h"
 #include "err.h"
 #include "log.h"
+#include "server.h"
 
 void
 rv_daemon_tcp_pick(struct rv_daemon *d, struct rv_sockaddr *remotes, size_t n)
@@ -115,8 +116,9 @@ rv_daemon_tcp_event(struct rv_daemon *d, uint32_t events)
 	char a[RV_ADDRSTRLEN];
 
 	if (rv_link_listening(&d->link)) {
+		/* A server keeps listening: each connection is a client. */
 		if (events & EPOLLIN)
-			tcp_accept(d);
+			d->server != NULL ? rv_server_accept(d->server) : tcp_accept(d);
 		return;
 	}
 	if (rv_link_connecting(&d->link)) {

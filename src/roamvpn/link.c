@@ -218,6 +218,18 @@ rv_link_flush(struct rv_link *l)
 	return r;
 }
 
+void
+rv_link_count(struct rv_link *l, bool rx, size_t bytes)
+{
+	if (rx) {
+		l->rx_packets++;
+		l->rx_bytes += bytes;
+	} else {
+		l->tx_packets++;
+		l->tx_bytes += bytes;
+	}
+}
+
 size_t
 rv_link_overhead(const struct rv_link *l, int family)
 {

@@ -104,6 +104,11 @@ int rv_link_connect_done(struct rv_link *l);
  * RV_ERR_AGAIN (bytes left) or RV_ERR_SYSTEM (connection closed). */
 int rv_link_flush(struct rv_link *l);
 
+/* Counts one packet of bytes (length prefix included) moved outside the
+ * link, on a server's own TCP connection (srvtcp.c), so the statistics
+ * block's link totals cover them. */
+void rv_link_count(struct rv_link *l, bool rx, size_t bytes);
+
 /* The per-packet bytes of the outer headers, for --mssfix and the control
  * channel's packet size: IP+UDP (28/48) or IP+TCP and the 2-byte length
  * (42/62), for an outer address of family. */

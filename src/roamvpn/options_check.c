@@ -328,9 +328,10 @@ check_proto(struct rv_options *o, char *err)
 
 	if ((r = resolve_proto(o, "proto", &o->proto, err)) != 0)
 		return r;
-	/* The server keys its clients by UDP address for now. */
-	if (o->srv.mode_server && rv_proto_is_tcp(o->proto))
-		return bad(o, err, "proto", "a server over TCP is not supported yet; use udp");
+	/* A server listens (one connection per client); it never connects. */
+	if (o->srv.mode_server && rv_proto_is_tcp_client(o->proto))
+		return bad(o, err, "proto", "a server cannot be a tcp-client; use tcp-server (or "
+		    "tcp)");
 	for (size_t i = 0; i < o->nremotes; i++) {
 		struct rv_remote *rm = &o->remotes[i];
 

@@ -344,6 +344,12 @@ stream_check_failed(struct rv_peer *p)
 {
 	if (!p->d->link.tcp)
 		return;
+	/* A server's client: only its connection ends (the owner decides). */
+	if (p->owner != NULL && p->owner->expired != NULL) {
+		rv_log(RV_LOG_WARN, "Fatal decryption error on the TCP connection, closing it");
+		p->owner->expired(p->owner_ctx, "decryption-error");
+		return;
+	}
 	rv_log(RV_LOG_WARN, "Fatal decryption error on the TCP connection, restarting");
 	rv_daemon_signal(p->d, RV_SIG_RESTART, "decryption-error");
 }
@@ -687,9 +693,12 @@ rv_peer_receive(struct rv_peer *p, struct rv_pkt *pkt)
 static void
 send_scratch(struct rv_peer *p, struct rv_buf *b)
 {
-	if (!rv_addr_is_set(&p->remote) || seal(p, b) != 0 || !rv_peer_may_send(p, rv_buf_len(b)))
+	if (!rv_addr_is_set(&p->remote) || seal(p, b) != 0)
 		return;
-	if (rv_link_send_buf(&p->d->link, b, &p->remote) != 0) {
+	if (p->owner != NULL && p->owner->send != NULL) {
+		if (p->owner->send(p->owner_ctx, b) != 0)
+			return;
+	} else if (rv_link_send_buf(&p->d->link, b, &p->remote) != 0) {
 		rv_peer_drop(p, RV_DROP_LINK_SEND, &p->remote, "keepalive or OCC message");
 		return;
 	}

@@ -52,6 +52,9 @@ struct rv_peer_owner {
 	/* The peer's address changed (a move, or back after a failed
 	 * validation). NULL: nothing to do. */
 	void (*moved)(void *ctx, const struct rv_sockaddr *from);
+	/* Sends a sealed keepalive or OCC message (0 or an RV_ERR_*, the drop
+	 * counted). NULL: on the daemon's link, to remote. */
+	int (*send)(void *ctx, const struct rv_buf *b);
 };
 
 struct rv_peer {
@@ -119,7 +122,8 @@ void rv_peer_roam_enable(struct rv_peer *p, uint64_t validate_ns);
 
 /* May len bytes go to p's address now? False while p's new address is
  * being validated and has used up its budget (the packet is counted as
- * dropped). Every sender to a server's client asks first. */
+ * dropped). Every sender to a server's client over UDP asks once (in
+ * rv_srv_send() and rv_server_seal()): each call counts the bytes. */
 bool rv_peer_may_send(struct rv_peer *p, size_t len);
 
 /* Sends a roam message of type (PROBE padded to RV_ROAM_PROBE_LEN) with

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * server: many clients over one UDP socket (wire facts 3.1, 3.2, 8, 11;
- * openvpn's mudp.c and multi.c do these jobs). The stateless admission,
+ * openvpn's mudp.c and multi.c do these jobs), or over TCP connections
+ * (srvtcp.c, the transport seam). The stateless admission,
  * the lookup tables, the sessions of each client and routing between the
  * device and the clients; see server.h.
  */
@@ -119,6 +120,7 @@ reap(void *arg)
 		comp_add(s->gone_comp, &c->peer.comp);
 		rv_peer_clear(&c->peer);
 		rv_ccd_clear(&c->ccd);
+		rv_srvtcp_free(c);
 		free(c->iroute_nodes);
 		free(c);
 	}
@@ -167,6 +169,7 @@ rv_srv_kill(struct rv_srvclient *c, const char *why)
 	else
 		rv_log(RV_LOG_INFO, "%s client removed: %s", rv_srv_who(c, w), why);
 	unlink_client(s, c);
+	rv_srvtcp_close(c);
 	rv_srvclient_disconnected(c);
 	if (c->has_pool)
 		rv_pool_release(&s->pool, c->pool_idx);
@@ -270,11 +273,11 @@ free_peer_id(struct rv_server *s, uint32_t *id)
 	return RV_ERR_LIMIT;
 }
 
-/* A client whose second packet carried our cookie: the first state kept
- * for it. */
-static struct rv_srvclient *
-new_client(struct rv_server *s, const struct rv_sockaddr *from,
-    const uint8_t cookie[static RV_WIRE_SID_LEN], const uint8_t csid[static RV_WIRE_SID_LEN])
+/* A client whose second packet carried our cookie (UDP), or a new TCP
+ * connection: the first state kept for it. */
+struct rv_srvclient *
+rv_srv_new_client(struct rv_server *s, const struct rv_sockaddr *from, const uint8_t *cookie,
+    const uint8_t *csid)
 {
 	struct rv_srvclient *c = calloc(1, sizeof(*c));
 	uint8_t key[RV_TABLE_KEY_MAX];
@@ -284,8 +287,9 @@ new_client(struct rv_server *s, const struct rv_sockaddr *from,
 	c->srv = s;
 	rv_timer_init(&c->linger, rv_srvclient_linger, c);
 	if (free_peer_id(s, &c->peer_id) != 0 || rv_peer_init(&c->peer, s->d, from, 1) != 0 ||
-	    rv_session_new_answered(&c->session, &s->cfg, &rv_srvclient_session_ops, c, s->d->ev, cookie, csid,
-	    s->wrap.send_time) != 0) {
+	    (cookie != NULL ? rv_session_new_answered(&c->session, &s->cfg,
+	    &rv_srvclient_session_ops, c, s->d->ev, cookie, csid, s->wrap.send_time) :
+	    rv_session_new(&c->session, &s->cfg, &rv_srvclient_session_ops, c, s->d->ev)) != 0) {
 		if (c->peer.d != NULL)
 			rv_peer_clear(&c->peer);
 		free(c);
@@ -298,8 +302,11 @@ new_client(struct rv_server *s, const struct rv_sockaddr *from,
 	c->since = rv_clock_wall();
 	c->cid = s->next_cid++;
 	s->by_id[c->peer_id] = c;
-	rv_table_insert(&s->by_addr, &c->by_addr, key, rv_table_addr_key(from, key));
-	rv_table_insert(&s->by_sid, &c->by_sid, csid, RV_WIRE_SID_LEN);
+	/* A TCP client is found by its connection, not by address or sid. */
+	if (cookie != NULL) {
+		rv_table_insert(&s->by_addr, &c->by_addr, key, rv_table_addr_key(from, key));
+		rv_table_insert(&s->by_sid, &c->by_sid, csid, RV_WIRE_SID_LEN);
+	}
 	c->prev = s->last;
 	if (s->last != NULL)
 		s->last->next = c;
@@ -371,7 +378,7 @@ check_cookie(struct rv_server *s, struct rv_pkt *pkt, struct rv_srvclient *old)
 		rv_srv_kill(old, "the client started a new session");
 	if (s->nclients >= s->max_clients)
 		return drop(s, SD_FULL, &pkt->addr, NULL);
-	if ((c = new_client(s, &pkt->addr, h.ack_sid, csid)) == NULL)
+	if ((c = rv_srv_new_client(s, &pkt->addr, h.ack_sid, csid)) == NULL)
 		return drop(s, SD_FULL, &pkt->addr, "out of memory or peer-ids");
 	if ((r = rv_session_receive(c->session, &pkt->buf)) != 0) {
 		rv_peer_drop(&c->peer, RV_DROP_MALFORMED, &pkt->addr, rv_strerror(r));
@@ -552,11 +559,10 @@ forward(struct rv_server *s, struct rv_srvclient *to, const struct rv_buf *in)
 
 	rv_pkt_reset(f, FWD_HEADROOM);
 	if (rv_buf_put(&f->buf, rv_buf_data(in), rv_buf_len(in)) != 0 ||
-	    rv_peer_seal(&to->peer, &f->buf) != 0 || !rv_peer_may_send(&to->peer, rv_buf_len(&f->buf)))
+	    rv_peer_seal(&to->peer, &f->buf) != 0)
 		return;
 	to->bytes_out += rv_buf_len(in);
-	if (rv_link_send_buf(&s->d->link, &f->buf, &to->peer.remote) != 0)
-		rv_peer_drop(&to->peer, RV_DROP_LINK_SEND, &to->peer.remote, NULL);
+	rv_srv_send(to, &f->buf, false);
 }
 
 /* An IPv6 packet from client c: as route_in(). A link-local or unspecified
@@ -697,6 +703,52 @@ rv_server_receive(struct rv_server *s, struct rv_pkt *pkt)
 	return rx == RV_RX_DELIVER ? route_in(s, c, pkt) : rx;
 }
 
+/* Control packets of a client known by its TCP connection: its session's
+ * (a new session on the same connection is not taken: openvpn's clients
+ * reconnect for that). */
+static void
+client_control(struct rv_srvclient *c, struct rv_pkt *pkt)
+{
+	uint8_t f, sid[RV_WIRE_SID_LEN];
+	int r;
+
+	if (rv_wrap_peek_head(&pkt->buf, &f, sid) != 0 || !rv_session_matches(c->session, sid)) {
+		rv_peer_drop(&c->peer, RV_DROP_UNKNOWN_SESSION, &pkt->addr, NULL);
+		return;
+	}
+	if ((r = rv_session_receive(c->session, &pkt->buf)) != 0)
+		rv_peer_drop(&c->peer, r == RV_ERR_AUTH ? RV_DROP_AUTH : r == RV_ERR_REPLAY ?
+		    RV_DROP_REPLAY : RV_DROP_UNKNOWN_SESSION, &pkt->addr, rv_strerror(r));
+	else if (!c->dead)
+		rv_timers_data_received(&c->peer);
+	rv_srvclient_push_if_due(c);
+}
+
+enum rv_rx
+rv_srv_client_receive(struct rv_srvclient *c, struct rv_pkt *pkt)
+{
+	uint8_t first, op;
+	enum rv_rx rx;
+
+	if (c->dead)
+		return RV_RX_DROP;
+	if (pkt->truncated || rv_buf_peek_u8(&pkt->buf, 0, &first) != 0) {
+		rv_peer_drop(&c->peer, RV_DROP_OVERSIZE, &pkt->addr, NULL);
+		return RV_RX_DROP;
+	}
+	if (c->closing) {
+		c->srv->late++;
+		return RV_RX_CONSUMED;
+	}
+	op = rv_ctlpkt_opcode(first);
+	if (op != RV_OP_DATA_V1 && op != RV_OP_DATA_V2) {
+		client_control(c, pkt);
+		return RV_RX_CONSUMED;
+	}
+	rx = rv_peer_receive(&c->peer, pkt);
+	return rx == RV_RX_DELIVER && !c->dead ? route_in(c->srv, c, pkt) : rx;
+}
+
 /* Multicast, limited broadcast, or the broadcast of the tunnel's subnet. */
 static bool
 is_group(const struct rv_server *s, struct in_addr a)
@@ -756,6 +808,8 @@ rv_server_seal(struct rv_server *s, struct rv_pkt *pkt)
 	if (!rv_peer_may_send(&c->peer, rv_buf_len(&pkt->buf)))
 		return RV_ERR_LIMIT;
 	c->bytes_out += len;
+	if (c->tcp != NULL)
+		return rv_srv_send(c, &pkt->buf, false) == 0 ? 1 : RV_ERR_AGAIN;
 	pkt->addr = c->peer.remote;
 	return 0;
 }
@@ -769,8 +823,7 @@ session_config(struct rv_server *s)
 
 	rv_client_session_config(s->o, s->tls, c);
 	c->tls_server = true;
-	c->outer_overhead = s->d->link.family == AF_INET6 ? RV_WIRE_UDP6_OVERHEAD :
-	    RV_WIRE_UDP4_OVERHEAD;
+	c->outer_overhead = rv_link_overhead(&s->d->link, s->d->link.family);
 }
 
 /* The stateless wrap: verifies resets and cookies of any client (no
@@ -913,6 +966,8 @@ rv_server_new(struct rv_server **out, struct rv_daemon *d)
 	s->d = d;
 	s->o = d->o;
 	s->max_clients = (uint32_t)d->o->srv.max_clients;
+	s->tcp = d->link.tcp;
+	rv_srvtcp_init(s);
 	rv_timer_init(&s->reap_timer, reap, s);
 	rv_rate_init(&s->reset_rate, RESET_RATE_N, rv_sec(RESET_RATE_SECS));
 	rv_rate_init(&s->connect_rate, (unsigned)d->o->srv.connect_freq_n,
@@ -924,7 +979,8 @@ rv_server_new(struct rv_server **out, struct rv_daemon *d)
 		return r;
 	}
 	rv_log(RV_LOG_NOTICE, "Local Options String: '%s'", s->occ_local);
-	rv_log(RV_LOG_INFO, "MULTI: multi_init called, max clients %u, UDP", s->max_clients);
+	rv_log(RV_LOG_INFO, "MULTI: multi_init called, max clients %u, %s", s->max_clients,
+	    s->tcp ? "TCP" : "UDP");
 	*out = s;
 	return 0;
 }
@@ -938,6 +994,7 @@ rv_server_free(struct rv_server *s)
 		rv_srv_kill(s->clients, "the server is stopping");
 	reap(s);
 	rv_timer_disarm(s->d->ev, &s->reap_timer);
+	rv_timer_disarm(s->d->ev, &s->tcpall.flush_timer);
 	if (s->has_pool && s->o->srv.pool_persist != NULL) {
 		rv_timer_disarm(s->d->ev, &s->persist_timer);
 		rv_pool_save(&s->pool, s->o->srv.pool_persist);
@@ -1009,6 +1066,8 @@ rv_server_print_stats(const struct rv_server *s)
 	for (int i = 0; i < SD__MAX; i++)
 		rv_log(RV_LOG_INFO, "dropped %s,%llu", srv_drop_names[i],
 		    (unsigned long long)s->drops[i]);
+	if (s->tcp)
+		rv_srvtcp_print_stats(s);
 }
 
 static void
@@ -1018,6 +1077,7 @@ info(const struct rv_srvclient *c, struct rv_server_client_info *ci)
 	snprintf(ci->common_name, sizeof(ci->common_name), "%s", c->cn[0] ? c->cn : "UNDEF");
 	snprintf(ci->username, sizeof(ci->username), "%s", c->username);
 	ci->real = c->peer.remote;
+	ci->tcp = c->tcp != NULL;
 	ci->has_vaddr = c->has_vaddr;
 	ci->vaddr = c->vaddr;
 	ci->has_vaddr6 = c->has_vaddr6;

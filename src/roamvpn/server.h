@@ -3,8 +3,8 @@
 #define RV_SERVER_H
 
 /*
- * The multi-client server over UDP (--mode server; wire facts 3.1, 3.2, 8,
- * 11). Each client is a struct rv_peer (its data path: address, timers,
+ * The multi-client server over UDP or TCP (--mode server; wire facts 3.1,
+ * 3.2, 3.5, 8, 11). Each client is a struct rv_peer (its data path: address, timers,
  * counters) whose keys come from the client's own TLS session (session.c),
  * plus what the server agreed with it: peer-id, virtual address, cipher,
  * pushed options.
@@ -17,10 +17,15 @@
  *                                    and IPv6 (one lookup per iroute prefix
  *                                    length in use when no address matches)
  *
- * Admission: nothing is kept for a client until its second packet echoes
+ * Admission over UDP: nothing is kept for a client until its second packet echoes
  * the stateless cookie of our reset (cookie.c), so a flood of forged resets
  * costs no memory; resets are answered at most 100 per 10 s, and new
  * clients are admitted at most --connect-freq N per SECS.
+ *
+ * Over TCP (srvtcp.c) each accepted connection is a client at once, as in
+ * openvpn's mtcp.c: the TCP handshake proved the address, so no cookie;
+ * --connect-freq and --max-clients limit the accepts, and the client's
+ * packets all go out on its own connection. Its end removes the client.
  *
  * A client goes away when its session fails, --ping-restart runs out, it
  * says EXIT (or sends OCC_EXIT), a newer connection takes its common name
@@ -58,8 +63,14 @@ enum rv_rx rv_server_receive(struct rv_server *s, struct rv_pkt *pkt);
 
 /* A packet from the device: finds the client by the inner destination
  * address and seals the packet for it; pkt->addr becomes the client's
- * address. Returns 0, or a negative value after counting the drop. */
+ * address. Returns 0 (send pkt on the UDP link), 1 (a TCP client's: queued
+ * on its own connection already), or a negative value after counting the
+ * drop. */
 int rv_server_seal(struct rv_server *s, struct rv_pkt *pkt);
+
+/* --proto tcp-server: the listener is readable; accepts the waiting
+ * connections, each a new client (srvtcp.c). */
+void rv_server_accept(struct rv_server *s);
 
 /* The server is about to exit (--explicit-exit-notify): tells every client
  * to reconnect (RESTART). Returns the number of clients told. */
@@ -77,6 +88,7 @@ struct rv_server_client_info {
 	char common_name[RV_SERVER_NAME_MAX];  /* "UNDEF" before authentication */
 	char username[RV_SERVER_NAME_MAX];     /* "" if none */
 	struct rv_sockaddr real;               /* where its packets come from */
+	bool tcp;                              /* real is its TCP connection's peer */
 	bool has_vaddr;
 	struct in_addr vaddr;
 	bool has_vaddr6;

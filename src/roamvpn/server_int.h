@@ -46,6 +46,7 @@ enum rv_srv_drop { SRV_DROPS(SRV_DROP_ENUM_) SD__MAX };
 
 
 struct rv_srvclient;
+struct rv_srvtcp;                       /* srvtcp.c: one client's TCP connection */
 
 /* An iroute or iroute-ipv6 of a client, in the server's by_iroute table. */
 struct rv_srv_iroute {
@@ -84,6 +85,15 @@ struct rv_srvclient {
 	struct rv_ccd ccd;                  /* per-client options (client-config-dir, client-connect) */
 	struct rv_srv_iroute *iroute_nodes; /* one per ccd.iroutes, then ccd.iroutes6 */
 	bool connected;                     /* --client-connect ran: disconnect runs too */
+	struct rv_srvtcp *tcp;              /* its connection (tcp-server), NULL on UDP */
+};
+
+/* The TCP side of the server (srvtcp.c): accepting and its counters. */
+struct rv_srvtcp_all {
+	struct rv_srvtcp *dirty;            /* connections with bytes queued to write */
+	struct rv_timer flush_timer;        /* writes them after the current event */
+	uint64_t accepted, refused_full, refused_rate, bad_frames, hand_timeouts;
+	uint64_t queue_full;                /* device packets dropped (of clients that left) */
 };
 
 struct rv_server {
@@ -122,6 +132,8 @@ struct rv_server {
 	struct rv_status_roam roam_gone;    /* mobility counters of clients that left */
 	struct rv_ratelimit rl;
 	struct rv_timer persist_timer;
+	bool tcp;                           /* --proto tcp-server: a connection per client */
+	struct rv_srvtcp_all tcpall;
 };
 
 /* --- server.c ---------------------------------------------------------------- */
@@ -150,6 +162,30 @@ bool rv_srv_may_move(struct rv_srvclient *c, const struct rv_sockaddr *to);
 
 /* c's address changed (from is the old one): the address table follows. */
 void rv_srv_moved(struct rv_srvclient *c, const struct rv_sockaddr *from);
+
+/* A new client at from, in every list. With cookie (UDP) its session is
+ * the one our stateless answer began (cookie, the client's csid); without
+ * (TCP) a fresh one that answers the client's reset itself. NULL when out
+ * of peer-ids or memory. */
+struct rv_srvclient *rv_srv_new_client(struct rv_server *s, const struct rv_sockaddr *from,
+    const uint8_t *cookie, const uint8_t *csid);
+
+/* A packet from client c, known by its connection (TCP): control to its
+ * session, data to its peer. RV_RX_DELIVER: pkt->buf is for the device. */
+enum rv_rx rv_srv_client_receive(struct rv_srvclient *c, struct rv_pkt *pkt);
+
+/* --- srvtcp.c ------------------------------------------------------------------ */
+
+/* Sends b to c on its transport: its own TCP connection, else the UDP
+ * socket. control: may use the connection's control reserve, and goes out
+ * at once. Returns 0, or a negative value after counting the drop. */
+int rv_srv_send(struct rv_srvclient *c, const struct rv_buf *b, bool control);
+
+void rv_srvtcp_init(struct rv_server *s);
+/* c is removed: its connection closes now (the memory goes in reap). */
+void rv_srvtcp_close(struct rv_srvclient *c);
+void rv_srvtcp_free(struct rv_srvclient *c);
+void rv_srvtcp_print_stats(const struct rv_server *s);
 
 /* --- srvclient.c -------------------------------------------------------------- */
 

@@ -86,6 +86,13 @@ own_control(void *ctx, struct rv_pkt *pkt)
 	rv_peer_drop(&c->peer, RV_DROP_MALFORMED, &pkt->addr, "control packet on the data path");
 }
 
+/* Keepalives and OCC messages: on the client's transport, like control. */
+static int
+own_send(void *ctx, const struct rv_buf *b)
+{
+	return rv_srv_send(ctx, b, true);
+}
+
 static void
 own_expired(void *ctx, const char *why)
 {
@@ -117,6 +124,7 @@ const struct rv_peer_owner rv_srvclient_peer_owner = {
 	.expired = own_expired,
 	.may_move = own_may_move,
 	.moved = own_moved,
+	.send = own_send,
 };
 
 /* --- session callbacks ------------------------------------------------------ */
@@ -127,10 +135,7 @@ cb_send(void *owner, struct rv_session *ss, const struct rv_buf *pkt)
 	struct rv_srvclient *c = owner;
 
 	(void)ss;
-	if (!rv_peer_may_send(&c->peer, rv_buf_len(pkt)))
-		return;
-	if (rv_link_send_buf(&c->srv->d->link, pkt, &c->peer.remote) != 0)
-		rv_peer_drop(&c->peer, RV_DROP_LINK_SEND, &c->peer.remote, "control packet");
+	rv_srv_send(c, pkt, true);
 }
 
 static void

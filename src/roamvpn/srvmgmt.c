@@ -40,7 +40,12 @@ collect(void *arg, const struct rv_server_client_info *ci)
 		return;
 	r = &c->rows[c->n++];
 	r->ci = *ci;
-	rv_addr_fmt(&ci->real, r->real);
+	/* openvpn 2.6 lists a TCP client's IPv6 address without its port
+	 * (observed; IPv4 ones with it). */
+	if (ci->tcp && rv_addr_family(&ci->real) == AF_INET6)
+		inet_ntop(AF_INET6, &ci->real.u.in6.sin6_addr, r->real, sizeof(r->real));
+	else
+		rv_addr_fmt(&ci->real, r->real);
 	r->virt4[0] = '\0';
 	if (ci->has_vaddr)
 		inet_ntop(AF_INET, &ci->vaddr, r->virt4, sizeof(r->virt4));

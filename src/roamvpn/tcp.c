@@ -324,9 +324,8 @@ rv_tcp_flush(struct rv_tcp_conn *c)
 	return c->tx_len > 0 ? RV_ERR_AGAIN : 0;
 }
 
-/* Queues one frame without writing. */
-static int
-queue(struct rv_tcp_conn *c, const uint8_t *data, size_t len, bool control)
+int
+rv_tcp_queue(struct rv_tcp_conn *c, const uint8_t *data, size_t len, bool control)
 {
 	uint8_t hdr[RV_TCP_LEN_SIZE];
 	size_t room = control ? c->tx_cap - c->tx_len : rv_tcp_room(c);
@@ -352,7 +351,7 @@ rv_tcp_send(struct rv_tcp_conn *c, const uint8_t *data, size_t len, bool control
 {
 	int r;
 
-	if ((r = queue(c, data, len, control)) != 0)
+	if ((r = rv_tcp_queue(c, data, len, control)) != 0)
 		return r;
 	r = rv_tcp_flush(c);
 	return r == RV_ERR_AGAIN ? 0 : r;
@@ -364,7 +363,7 @@ rv_tcp_send_batch(struct rv_tcp_conn *c, struct rv_pkt *pkts, unsigned n, unsign
 	int r = 0;
 
 	for (*queued = 0; *queued < n; (*queued)++) {
-		r = queue(c, rv_buf_data(&pkts[*queued].buf), rv_buf_len(&pkts[*queued].buf), false);
+		r = rv_tcp_queue(c, rv_buf_data(&pkts[*queued].buf), rv_buf_len(&pkts[*queued].buf), false);
 		if (r != 0 && r != RV_ERR_RANGE)
 			break;   /* a bad length is skipped: it can never go */
 	}

@@ -126,6 +126,11 @@ int rv_tcp_recv(struct rv_tcp_conn *c, struct rv_pkt *pkts, unsigned max, unsign
  * RV_ERR_RANGE (bad length) or RV_ERR_SYSTEM (connection closed). */
 int rv_tcp_send(struct rv_tcp_conn *c, const uint8_t *data, size_t len, bool control);
 
+/* Queues one packet like rv_tcp_send() without writing: a caller that
+ * queues many (a server's device packets for one client) writes them with
+ * one rv_tcp_flush(). Same returns, but never writes. */
+int rv_tcp_queue(struct rv_tcp_conn *c, const uint8_t *data, size_t len, bool control);
+
 /* Queues data packets pkts[n] (as many as fit, without the reserve) and
  * writes. Sets *queued to how many were taken (a packet of a bad length is
  * taken and skipped). Returns 0 (all taken), RV_ERR_AGAIN (the queue is full:

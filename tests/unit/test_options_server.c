@@ -130,6 +130,31 @@ test_server_variants(void **state)
 	rv_options_clear(&o);
 }
 
+/* A server over TCP listens: plain tcp means tcp-server, in each family. */
+static void
+test_server_tcp(void **state)
+{
+	static const struct {
+		const char *proto;
+		enum rv_proto want;
+	} cases[] = {
+		{ "tcp", RV_PROTO_TCP_SERVER },
+		{ "tcp4", RV_PROTO_TCP4_SERVER },
+		{ "tcp6-server", RV_PROTO_TCP6_SERVER },
+	};
+	struct rv_options o;
+	char err[RV_OPT_ERRLEN], text[128];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(text, sizeof(text), "server 10.8.0.0 255.255.255.0\nproto %s\n",
+		    cases[i].proto);
+		assert_int_equal(load(&o, text, err), 0);
+		assert_int_equal(o.proto, cases[i].want);
+		rv_options_clear(&o);
+	}
+}
+
 static void
 test_refusals(void **state)
 {
@@ -156,6 +181,8 @@ test_refusals(void **state)
 		{ "server 10.8.0.0 255.255.255.0\nifconfig-ipv6-pool fd00:6::100/64\n",
 		  "needs --ifconfig-ipv6" },
 		{ "ifconfig-ipv6-pool fd00:6::100/64\n", "needs --mode server" },
+		{ "server 10.8.0.0 255.255.255.0\nproto tcp-client\n",
+		  "a server cannot be a tcp-client; use tcp-server" },
 	};
 	struct rv_options o;
 	char err[RV_OPT_ERRLEN];
@@ -241,6 +268,7 @@ main(void)
 		cmocka_unit_test(test_server_net30),
 		cmocka_unit_test(test_server_subnet),
 		cmocka_unit_test(test_server_variants),
+		cmocka_unit_test(test_server_tcp),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_mode_server),
 		cmocka_unit_test(test_server_ipv6),
