@@ -70,9 +70,8 @@ run() {
 		-l 1350 -c 10.8.0.1 -t "$SECS" -i 0.1 "${rev[@]}"
 	cpid=$BG_PID
 	sleep "$HOP_AT"
-	t1=$(lab_now)
 	lab_hop
-	t2=$(lab_now)
+	t1=$LAB_CHANGE_START t2=$LAB_CHANGE_END
 	HOP_S[$impl]=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", (b - a) / 1000 }')
 	HOP_E[$impl]=$(awk -v a="$t0" -v b="$t2" 'BEGIN { printf "%.2f", (b - a) / 1000 }')
 	wait "$cpid" || true

@@ -14,14 +14,17 @@
 # of that stream reaching the client's tunnel is a valid server packet: it
 # went through the server's tunnel, was authenticated and decrypted by the
 # client. The figure of a trial is the time from t0 to the end of the
-# silence that spans t0, i.e. to the first such datagram after t0:
-#   re-instantiation: the client is stopped (SIGTERM), moves to the other
-#     hotspot, and a new client process is started at t0 (what a VPN without
+# silence that spans t0, i.e. to the first such datagram after t0. t0 is
+# the end of the address change: the client's interface goes down, the
+# other hotspot's comes up with a new address and default route behind
+# another NAT, all in one ip -batch, and t0 is when that ip has exited,
+# read from the clock by the tool that ran it (rvlab-stream time: no
+# process start between the change and the reading).
+#   re-instantiation: the client is stopped (SIGTERM), moves, and a new
+#     client process is started at once after t0 (what a VPN without
 #     mobility does on an address change: the paper's original OpenVPN);
-#   reconfiguration: the client, running, moves to the other hotspot (its
-#     interface goes down, the other comes up with a new address and
-#     default route behind another NAT); t0 is when the new route is in
-#     place. Whatever the implementation does then counts: roamvpn probes
+#   reconfiguration: the client, running, moves. Whatever the
+#     implementation does then counts: roamvpn probes
 #     the server on the netlink event; openvpn 2.6 notices nothing and the
 #     server follows the client (float) only on the client's next packet,
 #     its keepalive ping (--keepalive 10 60 on the server: up to 10 s).
@@ -79,7 +82,7 @@ first_after() {
 	awk '
 		FNR == NR { t[n++] = $1; next }
 		$1 == "gap" { gs[m] = $2; ge[m] = $2 + $3; m++ }
-		$1 == "last" { last = $2 }
+		$1 == "first" { last = $4 }
 		END {
 			for (i = 0; i < n; i++) {
 				v = "-"
@@ -107,14 +110,14 @@ trials() {
 	for (( i = 1; i <= TRIALS; i++ )); do
 		sleep 0.5
 		lab_hop >/dev/null
-		lab_now >>"$WORK/t-reconf"
+		printf '%s\n' "$LAB_CHANGE_END" >>"$WORK/t-reconf"
 		wait_flowing 75 || say "  reconfiguration $i: the stream did not resume in 75 s"
 	done
 	for (( i = 1; i <= TRIALS; i++ )); do
 		sleep 0.5
 		vpn_stop cli >/dev/null
 		lab_hop >/dev/null
-		lab_now >>"$WORK/t-restart"
+		printf '%s\n' "$LAB_CHANGE_END" >>"$WORK/t-restart"
 		paper_client "$impl" >/dev/null
 		wait_flowing 30 || say "  re-instantiation $i: the stream did not resume in 30 s"
 		[[ $(tun_addr 2) == "$caddr" ]] ||

@@ -156,9 +156,19 @@ lab_detach_cmds() {
 	done
 }
 
+# lab_change CMDS: runs those ip commands in the client's namespace (one
+# ip -batch), timed: LAB_CHANGE_START and LAB_CHANGE_END are the monotonic
+# clock (ms, as lab_now) just before ip started and just after it was done.
+lab_change() {
+	local out
+	out=$("$RVLAB_STREAM" time ip -n "${NS[2]}" -batch - <<<"$1") ||
+		fail "ip -batch in ns2 failed: $out"
+	read -r _ LAB_CHANGE_START LAB_CHANGE_END < <(tail -n 1 <<<"$out")
+}
+
 # lab_detach: the client has no interface up and no route.
 lab_detach() {
-	lab_detach_cmds | ip -n "${NS[2]}" -batch -
+	lab_change "$(lab_detach_cmds)"
 	LAB_HOTSPOT=""
 }
 
@@ -168,15 +178,15 @@ lab_attach() {
 	i=$(lab_hotspot_index "$1")
 	dev=wlan$(( i - 1 )) net=192.168.$(( 10 * i ))
 	pretty 2 "hotspot $1: $dev $net.2/24, default via $net.1"
-	{
-		lab_detach_cmds
+	lab_change "$(lab_detach_cmds
 		printf 'link set %s up\naddr add %s.2/24 dev %s\nroute add default via %s.1 dev %s\n' \
-			"$dev" "$net" "$dev" "$net" "$dev"
-	} | ip -n "${NS[2]}" -batch -
+			"$dev" "$net" "$dev" "$net" "$dev")"
 	LAB_HOTSPOT=$1
 }
 
 # lab_hop: to the next hotspot (after the last, the first; from none, A).
+# Like lab_attach and lab_detach, it leaves the times of the change in
+# LAB_CHANGE_START and LAB_CHANGE_END.
 lab_hop() {
 	local i=0
 	[[ -n $LAB_HOTSPOT ]] && i=$(lab_hotspot_index "$LAB_HOTSPOT")
