@@ -55,11 +55,13 @@ declare -A HOP_S=() HOP_E=()   # impl -> the change's start and end, s after ipe
 # run IMPL: one iperf3 run across a change; its intervals in $WORK/IMPL.tsv
 # ("end_s mbps").
 run() {
-	local impl=$1 spid cpid t0 t1 t2 rev=()
+	local impl=$1 spid cpid t0 t1 t2 json rev=()
 	[[ $DIR == sc ]] && rev=(-R)
 	section "$(impl_name "$impl"): $RATE Mbit/s $DIR_NAME, a change at $HOP_AT s"
 	paper_up "$impl"
-	bg 1 "$WORK/iperf-s.out" iperf3 -s -1 -B 10.8.0.1
+	# The receiver's 100 ms intervals: the client's report with -R, else the
+	# server's.
+	bg 1 "$WORK/$impl-s.json" iperf3 -s -1 -B 10.8.0.1 -J -i 0.1
 	spid=$BG_PID
 	for (( i = 0; i < 50; i++ )); do
 		nsq 1 ss -Hlnt "sport = :5201" | grep -q LISTEN && break
@@ -79,7 +81,9 @@ run() {
 	wait_gone "$spid" 10 || kill "$spid" 2>/dev/null || true
 	wait "$spid" 2>/dev/null || true
 	untrack "$spid"
-	python3 - "$WORK/$impl.json" >"$WORK/$impl.tsv" <<-'EOF' || fail "no intervals from iperf3: $(tail -n 5 "$WORK/$impl.json")"
+	json="$WORK/$impl.json"
+	[[ $DIR == cs ]] && json="$WORK/$impl-s.json"
+	python3 - "$json" >"$WORK/$impl.tsv" <<-'EOF' || fail "no intervals from iperf3: $(tail -n 5 "$json")"
 		import json, sys
 		for iv in json.load(open(sys.argv[1]))["intervals"]:
 		    s = iv["sum"]

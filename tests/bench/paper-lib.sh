@@ -45,10 +45,11 @@ paper_client() {
 }
 
 # paper_up IMPL: the client on hotspot A, server and client up, the tunnel
-# working.
+# working. PAPER_SERVER (rv or ovpn), when set, is the server's
+# implementation whatever the client's (to tell which end a figure is due to).
 paper_up() {
 	lab_attach A
-	paper_server "$1"
+	paper_server "${PAPER_SERVER:-$1}"
 	paper_client "$1"
 	vpn_wait_init cli
 	ping_ok 2 10.8.0.1
