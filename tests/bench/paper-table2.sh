@@ -170,8 +170,9 @@ cell() {
 section "results"
 say "Machine: $(machine)"
 say "Server keepalive: $KEEPALIVE; stream $PPS datagrams/s server -> client; $TRIALS trials;"
-say "ms from the change (re-instantiation: the new client's start) to the first"
-say "server datagram through the tunnel: mean ± sigma (trials with a figure)."
+say "ms from the end of the address change (re-instantiation: the client restarted"
+say "right after it) to the first server datagram through the tunnel: mean ± sigma"
+say "(trials with a figure)."
 say ""
 header="| |" rule="|---|"
 for p in $PROFILES; do
