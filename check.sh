@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs dependencies, builds, and runs the whole test suite:
 #   1. a -Werror build, its unit tests and the network-namespace tests (two at a time)
-#      (roamvpn <-> roamvpn and roamvpn <-> Debian's openvpn 2.6);
+#      (roamvpn <-> roamvpn and roamvpn <-> Debian's openvpn 2.6), then a short smoke run
+#      of each reproduction of the paper's experiments (tests/bench/paper-*.sh,
+#      handover-plot.sh): it must work and print its table; its figures are not judged;
 #   2. the unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer;
 #   3. each libFuzzer harness for FUZZ_SECONDS (default 30), one per core at a time.
 # Run as root on Debian 12 (the namespace tests need it). Exit status 0 = all passed.
@@ -38,6 +40,44 @@ mkdir -p build-check
 # timers); each has its own namespaces, addresses and work directory.
 if ! (cd build-check && make -j"$jobs" check); then
 	show_failures build-check
+	exit 1
+fi
+
+# smoke NAME SCRIPT COUNT PATTERN: runs tests/bench/SCRIPT with SMOKE=1 (a
+# few seconds of each measurement); its output must have COUNT lines
+# matching PATTERN (grep -E): the table, a number in each cell. Timings
+# are never judged here.
+smoke() {
+	local name=$1 script=$2 count=$3 pattern=$4 out n
+	out="$top/build-check/tests/bench/$name.log"
+	mkdir -p "$(dirname "$out")"
+	if ! (cd "$top/build-check" && SMOKE=1 ROAMVPN="$top/build-check/src/roamvpn/roamvpn" \
+		TOP_SRCDIR="$top" PLOT_OUT="$top/build-check/tests/bench/handover.png" \
+		"$top/tests/bench/$script" >"$out" 2>&1); then
+		tail -n 60 "$out"
+		echo "FAIL: $script (SMOKE=1) did not run through; log in $out" >&2
+		return 1
+	fi
+	n=$(grep -cE -- "$pattern" "$out") || true
+	if [ "$n" != "$count" ]; then
+		tail -n 30 "$out"
+		echo "FAIL: $script (SMOKE=1): $n lines like '$pattern', expected $count" >&2
+		return 1
+	fi
+	echo "-- $script: ran, $count table line(s) of the expected shape"
+}
+
+step "smoke runs of the paper's experiments (shape only, no timing judged)"
+num='-?[0-9]+(\.[0-9]+)?'
+cell="$num ± $num"
+smoke paper-table1 paper-table1.sh 1 "^\| 36 \| $cell \|( $cell \($num%\) \|){5}\$"
+smoke paper-table2 paper-table2.sh 4 \
+	"^\| (roamvpn|openvpn 2\.6), (re-instantiation|reconfiguration) \| $cell \([0-9]+\) \|\$"
+smoke handover-plot handover-plot.sh 1 '^wrote .*handover\.png and .*handover\.dat$'
+png="$top/build-check/tests/bench/handover.png"
+if [ "$(head -c 4 "$png" | tail -c 3)" != PNG ] ||
+	[ "$(grep -cE "^$num $num $num\$" "${png%.png}.dat")" -lt 20 ]; then
+	echo "FAIL: handover-plot.sh (SMOKE=1) wrote no PNG or too few data rows" >&2
 	exit 1
 fi
 

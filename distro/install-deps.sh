@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what roamvpn needs on Debian 12: build tools, the four libraries,
 # and the tools the tests and benchmarks use (openvpn 2.6 as the reference
-# peer, iperf3, iproute2, ping, python3, clang for the fuzzers).
+# peer, iperf3, iproute2, ping, python3, clang for the fuzzers, gnuplot for
+# the benchmarks' plot).
 # Usage: distro/install-deps.sh [build|demo|test]   (default: test, the superset)
 set -eu
 
@@ -9,7 +10,7 @@ build_pkgs="build-essential autoconf automake pkg-config libssl-dev libnl-3-dev
 libnl-route-3-dev liblzo2-dev"
 demo_pkgs="$build_pkgs iperf3 iproute2 iputils-ping python3 nftables openssl"
 test_pkgs="$build_pkgs libcmocka-dev clang openvpn iperf3 iproute2 iputils-ping python3
-nftables tcpdump conntrack"
+nftables tcpdump conntrack gnuplot-nox"
 
 case "${1:-test}" in
 build) pkgs=$build_pkgs ;;

@@ -7,6 +7,9 @@
  *   rvlab-stream recv PORT SECS [GAP_MS]   receive for SECS (or until
  *                                          SIGTERM), then report
  *   rvlab-stream now                       the monotonic clock in ms
+ *   rvlab-stream time CMD [ARG...]         runs CMD, then prints "ran START
+ *                                          END": the clock just before it
+ *                                          started and just after it ended
  *
  * Times are CLOCK_MONOTONIC, the same in every namespace of the host, so a
  * script can relate gaps to the moments it changed something ("now").
@@ -29,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -155,9 +159,42 @@ do_recv(const char *port, long secs, long gap_ms)
 	return 0;
 }
 
+/*
+ * Times a command without the cost of starting a second process to read
+ * the clock: a script changing the network learns when the change began and
+ * when it was done to within the command's own run.
+ */
+static int
+do_time(char **cmd)
+{
+	uint64_t start, end;
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	start = lab_now_ns();
+	if ((pid = fork()) < 0) {
+		fprintf(stderr, "rvlab-stream: fork: %s\n", strerror(errno));
+		return 1;
+	}
+	if (pid == 0) {
+		execvp(cmd[0], cmd);
+		fprintf(stderr, "rvlab-stream: %s: %s\n", cmd[0], strerror(errno));
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return 1;
+	end = lab_now_ns();
+	printf("ran %.3f %.3f\n", start / 1e6, end / 1e6);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
 int
 main(int argc, char **argv)
 {
+	if (argc >= 3 && strcmp(argv[1], "time") == 0)
+		return do_time(argv + 2);
 	lab_catch_signals();
 	if (argc == 2 && strcmp(argv[1], "now") == 0) {
 		printf("%.3f\n", lab_now_ns() / 1e6);
@@ -169,6 +206,7 @@ main(int argc, char **argv)
 	if ((argc == 4 || argc == 5) && strcmp(argv[1], "recv") == 0)
 		return do_recv(argv[2], num(argv[3], "SECS", 1, 86400),
 		    argc == 5 ? num(argv[4], "GAP_MS", 1, 100000) : 5);
-	fprintf(stderr, "usage: rvlab-stream send ADDR PORT PPS SECS | recv PORT SECS [GAP_MS] | now\n");
+	fprintf(stderr, "usage: rvlab-stream send ADDR PORT PPS SECS | recv PORT SECS [GAP_MS] | now | "
+	    "time CMD [ARG...]\n");
 	return 2;
 }

@@ -7,7 +7,15 @@
  * Packets keep their order in each direction. The test script gives the
  * devices their addresses and routes.
  *
- *   rvlab-wanem NS_A DEV_A NS_B DEV_B [-d MS] [-j MS] [-l PERCENT] [-r MBIT]
+ *   rvlab-wanem NS_A DEV_A NS_B DEV_B [-d MS] [-j MS] [-l PERCENT]
+ *               [-r MBIT[/MBIT]] [-b KBYTE] [-q KBYTE]
+ *
+ * The rate limit (-r; a second figure is the B->A rate, else both are the
+ * same) is a token bucket per direction, -b KBYTE deep (default 4: a few
+ * packets of burst), in front of a drop-tail queue of -q KBYTE (default 64):
+ * a packet that finds the bucket empty waits in the queue, and one that
+ * finds the queue full is dropped, as at a router's bottleneck link. The
+ * delay and jitter apply after the bottleneck.
  *
  * NS_A/NS_B are names under /var/run/netns. SIGTERM or SIGINT ends it; the
  * devices go with it. It prints "ready" on stdout once both devices exist,
@@ -48,14 +56,46 @@ struct dir {
 	struct pkt *q;
 	size_t head, count;
 	uint64_t last_due;
-	uint64_t passed, lost, overflow;
+	double rate;            /* bits per ns, 0 = unlimited */
+	double tokens;          /* bytes in the bucket at tb_time */
+	uint64_t tb_time;       /* when the last packet left the bucket (ns) */
+	uint64_t passed, lost, overflow, dropped;
 };
 
 struct params {
 	uint64_t delay, jitter;     /* ns */
 	double loss;                /* 0..1 */
-	double rate;                /* bits per ns, 0 = unlimited */
+	double burst, queue;        /* bytes */
 };
+
+/*
+ * The token bucket of a direction: when a packet of n bytes arriving at now
+ * leaves the bottleneck, or 0 if the drop-tail queue has no room for it.
+ * Packets leave in order, so the state is the time the last one left and
+ * the tokens left then; the queue holds what arrived and has not left yet,
+ * which is (departure - now) worth of bytes at the rate.
+ */
+static uint64_t
+bucket(struct dir *d, const struct params *p, size_t n, uint64_t now)
+{
+	uint64_t t0 = now > d->tb_time ? now : d->tb_time, out;
+	double tok = d->tokens + (double)(t0 - d->tb_time) * d->rate / 8;
+
+	if (tok > p->burst)
+		tok = p->burst;
+	if (tok >= (double)n) {
+		out = t0;
+		tok -= (double)n;
+	} else {
+		out = t0 + (uint64_t)(((double)n - tok) * 8 / d->rate);
+		tok = 0;
+	}
+	if ((double)(out - now) * d->rate / 8 > p->queue)
+		return 0;
+	d->tb_time = out;
+	d->tokens = tok;
+	return out;
+}
 
 /* Opens /dev/net/tun as dev inside the namespace ns; returns the fd. */
 static int
@@ -106,13 +146,12 @@ take(struct dir *d, const struct params *p, uint64_t now)
 			d->lost++;
 			continue;
 		}
-		due = now + p->delay + (p->jitter > 0 ? (uint64_t)(drand48() * (double)p->jitter) : 0);
-		if (p->rate > 0) {
-			uint64_t serial = (uint64_t)((double)n * 8 / p->rate);
-
-			if (due < d->last_due + serial)
-				due = d->last_due + serial;
+		due = now;
+		if (d->rate > 0 && (due = bucket(d, p, (size_t)n, now)) == 0) {
+			d->dropped++;
+			continue;
 		}
+		due += p->delay + (p->jitter > 0 ? (uint64_t)(drand48() * (double)p->jitter) : 0);
 		if (due < d->last_due)
 			due = d->last_due;     /* keep the order */
 		d->last_due = due;
@@ -153,36 +192,56 @@ arg_num(const char *s, const char *what)
 	return v;
 }
 
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: rvlab-wanem NS_A DEV_A NS_B DEV_B [-d MS] [-j MS] [-l PERCENT] "
+	    "[-r MBIT[/MBIT]] [-b KBYTE] [-q KBYTE]\n");
+	exit(2);
+}
+
+/* -r MBIT[/MBIT]: the A->B and B->A rates in bits per ns. */
+static void
+arg_rates(char *s, double *ab, double *ba)
+{
+	char *slash = strchr(s, '/');
+
+	if (slash != NULL)
+		*slash = '\0';
+	*ab = arg_num(s, "-r") / 1000;    /* Mbit/s -> bit/ns */
+	*ba = slash != NULL ? arg_num(slash + 1, "-r") / 1000 : *ab;
+}
+
 int
 main(int argc, char **argv)
 {
-	struct params p = { 0 };
+	struct params p = { .burst = 4096, .queue = 65536 };
 	struct dir d[2];
+	double rate_ab = 0, rate_ba = 0;
 	int opt, fa, fb;
 
-	while ((opt = getopt(argc, argv, "d:j:l:r:")) != -1) {
+	while ((opt = getopt(argc, argv, "d:j:l:r:b:q:")) != -1) {
 		switch (opt) {
 		case 'd': p.delay = (uint64_t)(arg_num(optarg, "-d") * 1e6); break;
 		case 'j': p.jitter = (uint64_t)(arg_num(optarg, "-j") * 1e6); break;
 		case 'l': p.loss = arg_num(optarg, "-l") / 100; break;
-		case 'r': p.rate = arg_num(optarg, "-r") / 1000; break;   /* Mbit/s -> bit/ns */
-		default:
-			fprintf(stderr, "usage: rvlab-wanem NS_A DEV_A NS_B DEV_B [-d MS] [-j MS] "
-			    "[-l PERCENT] [-r MBIT]\n");
-			return 2;
+		case 'r': arg_rates(optarg, &rate_ab, &rate_ba); break;
+		case 'b': p.burst = arg_num(optarg, "-b") * 1024; break;
+		case 'q': p.queue = arg_num(optarg, "-q") * 1024; break;
+		default: usage();
 		}
 	}
-	if (argc - optind != 4) {
-		fprintf(stderr, "usage: rvlab-wanem NS_A DEV_A NS_B DEV_B [-d MS] [-j MS] "
-		    "[-l PERCENT] [-r MBIT]\n");
-		return 2;
-	}
+	if (argc - optind != 4)
+		usage();
+	/* A bucket shallower than a packet would never let that packet go. */
+	if (p.burst < SLOT)
+		p.burst = SLOT;
 	srand48((long)lab_now_ns());
 	fa = tun_in_ns(argv[optind], argv[optind + 1]);
 	fb = tun_in_ns(argv[optind + 2], argv[optind + 3]);
 	memset(d, 0, sizeof(d));
-	d[0].in = fa, d[0].out = fb;
-	d[1].in = fb, d[1].out = fa;
+	d[0].in = fa, d[0].out = fb, d[0].rate = rate_ab, d[0].tokens = p.burst;
+	d[1].in = fb, d[1].out = fa, d[1].rate = rate_ba, d[1].tokens = p.burst;
 	for (int i = 0; i < 2; i++)
 		if ((d[i].q = calloc(QUEUE, sizeof(struct pkt))) == NULL)
 			return 1;
@@ -213,9 +272,9 @@ main(int argc, char **argv)
 		if (pf[1].revents & POLLIN)
 			take(&d[1], &p, now);
 	}
-	printf("a->b passed %llu lost %llu overflow %llu; b->a passed %llu lost %llu overflow %llu\n",
-	    (unsigned long long)d[0].passed, (unsigned long long)d[0].lost,
-	    (unsigned long long)d[0].overflow, (unsigned long long)d[1].passed,
-	    (unsigned long long)d[1].lost, (unsigned long long)d[1].overflow);
+	for (int i = 0; i < 2; i++)
+		printf("%s passed %llu lost %llu overflow %llu queue-full %llu\n", i ? "b->a" : "a->b",
+		    (unsigned long long)d[i].passed, (unsigned long long)d[i].lost,
+		    (unsigned long long)d[i].overflow, (unsigned long long)d[i].dropped);
 	return 0;
 }
