@@ -521,7 +521,7 @@ rv_peer_send_roam(struct rv_peer *p, uint8_t type, const uint8_t *nonce, const u
 	send_scratch(p, &s->buf);
 }
 
-/* The validation timer: retransmits the challenge (100, 200, 400 ms ...)
+/* The validation timer: retransmits the challenge (100, 300, 700 ms ...)
  * and, past --roam-validate, moves the peer back to its last validated
  * address. */
 static void
