@@ -34,7 +34,7 @@ enum { RETRY_SECS = 5 };
 static void
 print_version(void)
 {
-	printf("roamvpn %s %s [OpenVPN 2.6 wire protocol: static key, TLS p2p and client]\n"
+	printf("roamvpn %s %s [OpenVPN 2.6 wire protocol: static key, TLS p2p, client and server; mobility extension]\n"
 	    "library versions: %s, libnl %s\n", PACKAGE_VERSION, RV_HOST,
 	    OpenSSL_version(OPENSSL_VERSION), LIBNL_VERSION);
 }
