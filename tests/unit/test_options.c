@@ -1218,12 +1218,15 @@ test_compression(void **state)
 	assert_int_equal(o.comp.alg, RV_COMP_NONE);
 	assert_true(o.comp.migrate);
 	assert_false(rv_comp_conf_stub_only(&o.comp));
+	rv_options_clear(&o);
 	assert_ok(&o, "dev tun\ncompress migrate\ncompress stub-v2\n");
 	assert_false(o.comp.migrate);
+	rv_options_clear(&o);
 	assert_ok(&o, "dev tun\ncompress migrate\ncomp-lzo no\n");
 	assert_true(o.comp.migrate);
 	assert_int_equal(o.comp.alg, RV_COMP_LZO_STUB);
 	assert_false(rv_comp_conf_stub_only(&o.comp));
+	rv_options_clear(&o);
 }
 
 int
