@@ -995,6 +995,7 @@ rv_server_free(struct rv_server *s)
 	reap(s);
 	rv_timer_disarm(s->d->ev, &s->reap_timer);
 	rv_timer_disarm(s->d->ev, &s->tcpall.flush_timer);
+	rv_timer_disarm(s->d->ev, &s->tcpall.accept_pause);
 	if (s->has_pool && s->o->srv.pool_persist != NULL) {
 		rv_timer_disarm(s->d->ev, &s->persist_timer);
 		rv_pool_save(&s->pool, s->o->srv.pool_persist);

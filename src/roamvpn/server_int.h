@@ -92,6 +92,7 @@ struct rv_srvclient {
 struct rv_srvtcp_all {
 	struct rv_srvtcp *dirty;            /* connections with bytes queued to write */
 	struct rv_timer flush_timer;        /* writes them after the current event */
+	struct rv_timer accept_pause;       /* accept failed (EMFILE ...): listener off a while */
 	uint64_t accepted, refused_full, refused_rate, bad_frames, hand_timeouts;
 	uint64_t queue_full;                /* device packets dropped (of clients that left) */
 };

@@ -31,6 +31,8 @@
 #include "log.h"
 #include "tcp.h"
 
+enum { ACCEPT_PAUSE_MS = 250 };
+
 struct rv_srvtcp {
 	struct rv_tcp_conn conn;
 	struct rv_srvclient *c;
@@ -263,8 +265,14 @@ rv_server_accept(struct rv_server *s)
 
 	while ((r = rv_tcp_accept(&s->d->link.listener, &fd, &from)) != RV_ERR_AGAIN) {
 		if (r != 0) {
-			/* EMFILE and friends: the connection waits in the backlog. */
-			rv_log_rl(&s->rl, RV_LOG_WARN, "TCP accept failed: %s", strerror(errno));
+			/* EMFILE and friends: the connection waits in the backlog,
+			 * and the listener is not watched for a while (it would be
+			 * readable again at once: a busy loop). */
+			rv_log_rl(&s->rl, RV_LOG_WARN, "TCP accept failed: %s; not accepting for "
+			    "%d ms", strerror(errno), ACCEPT_PAUSE_MS);
+			if (rv_event_modify(s->d->ev, &s->d->link.listener.io, 0) == 0)
+				rv_timer_arm(s->d->ev, &s->tcpall.accept_pause,
+				    now(s) + rv_msec(ACCEPT_PAUSE_MS));
 			return;
 		}
 		if (s->nclients >= s->max_clients) {
@@ -287,10 +295,21 @@ rv_server_accept(struct rv_server *s)
 	}
 }
 
+/* The accept pause is over: the listener is watched again. */
+static void
+on_accept_pause(void *arg)
+{
+	struct rv_server *s = arg;
+
+	if (rv_event_modify(s->d->ev, &s->d->link.listener.io, EPOLLIN) != 0)
+		rv_log(RV_LOG_ERR, "cannot watch the TCP listener again: %s", strerror(errno));
+}
+
 void
 rv_srvtcp_init(struct rv_server *s)
 {
 	rv_timer_init(&s->tcpall.flush_timer, on_flush, s);
+	rv_timer_init(&s->tcpall.accept_pause, on_accept_pause, s);
 }
 
 void
