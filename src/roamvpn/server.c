@@ -476,13 +476,26 @@ source_ok(const struct rv_srvclient *c, struct in_addr a)
 	return false;
 }
 
+/* A control packet of c's session: to the session, drops counted for c. */
+static void
+session_control(struct rv_srvclient *c, struct rv_pkt *pkt)
+{
+	int r;
+
+	if ((r = rv_session_receive(c->session, &pkt->buf)) != 0)
+		rv_peer_drop(&c->peer, r == RV_ERR_AUTH ? RV_DROP_AUTH : r == RV_ERR_REPLAY ?
+		    RV_DROP_REPLAY : RV_DROP_UNKNOWN_SESSION, &pkt->addr, rv_strerror(r));
+	else if (!c->dead)
+		rv_timers_data_received(&c->peer);
+	rv_srvclient_push_if_due(c);
+}
+
 static void
 control(struct rv_server *s, struct rv_pkt *pkt, uint8_t first)
 {
 	struct rv_srvclient *c = by_addr(s, &pkt->addr);
 	uint8_t f, sid[RV_WIRE_SID_LEN], op = rv_ctlpkt_opcode(first);
 	struct rv_tnode *known;
-	int r;
 
 	if (rv_wrap_peek_head(&pkt->buf, &f, sid) != 0)
 		return drop(s, SD_NO_CLIENT, &pkt->addr, "short control packet");
@@ -490,15 +503,8 @@ control(struct rv_server *s, struct rv_pkt *pkt, uint8_t first)
 		s->late++;
 		return;
 	}
-	if (c != NULL && rv_session_matches(c->session, sid)) {
-		if ((r = rv_session_receive(c->session, &pkt->buf)) != 0)
-			rv_peer_drop(&c->peer, r == RV_ERR_AUTH ? RV_DROP_AUTH : r == RV_ERR_REPLAY ?
-			    RV_DROP_REPLAY : RV_DROP_UNKNOWN_SESSION, &pkt->addr, rv_strerror(r));
-		else if (!c->dead)
-			rv_timers_data_received(&c->peer);
-		rv_srvclient_push_if_due(c);
-		return;
-	}
+	if (c != NULL && rv_session_matches(c->session, sid))
+		return session_control(c, pkt);
 	/* Control packets never move a client (wire facts 11): a session we
 	 * know, from another address, is not answered. */
 	if (c == NULL && op != RV_OP_HARD_RESET_CLIENT_V2 &&
@@ -710,18 +716,12 @@ static void
 client_control(struct rv_srvclient *c, struct rv_pkt *pkt)
 {
 	uint8_t f, sid[RV_WIRE_SID_LEN];
-	int r;
 
 	if (rv_wrap_peek_head(&pkt->buf, &f, sid) != 0 || !rv_session_matches(c->session, sid)) {
 		rv_peer_drop(&c->peer, RV_DROP_UNKNOWN_SESSION, &pkt->addr, NULL);
 		return;
 	}
-	if ((r = rv_session_receive(c->session, &pkt->buf)) != 0)
-		rv_peer_drop(&c->peer, r == RV_ERR_AUTH ? RV_DROP_AUTH : r == RV_ERR_REPLAY ?
-		    RV_DROP_REPLAY : RV_DROP_UNKNOWN_SESSION, &pkt->addr, rv_strerror(r));
-	else if (!c->dead)
-		rv_timers_data_received(&c->peer);
-	rv_srvclient_push_if_due(c);
+	session_control(c, pkt);
 }
 
 enum rv_rx
