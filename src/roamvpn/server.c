@@ -2,9 +2,9 @@
 /*
  * server: many clients over one UDP socket (wire facts 3.1, 3.2, 8, 11;
  * openvpn's mudp.c and multi.c do these jobs), or over TCP connections
- * (srvtcp.c, the transport seam). The stateless admission,
- * the lookup tables, the sessions of each client and routing between the
- * device and the clients; see server.h.
+ * (srvtcp.c, the transport seam). The stateless admission, the lookup
+ * tables by address, peer-id and session id, receiving, removal and the
+ * statistics; routing by tunnel address is srvroute.c's; see server.h.
  */
 #include "server.h"
 #include "server_int.h"
@@ -35,7 +35,6 @@ enum {
 	RESET_RATE_N = 100,             /* openvpn's --connect-freq-initial */
 	RESET_RATE_SECS = 10,
 	SCRATCH = RV_SRV_SCRATCH,
-	FWD_HEADROOM = 128,
 	NO_PEER_ID = 0xFFFFFF,
 };
 
@@ -57,8 +56,8 @@ now_sec(const struct rv_server *s)
 	return now(s) / RV_NSEC_PER_SEC;
 }
 
-static void
-drop(struct rv_server *s, enum rv_srv_drop why, const struct rv_sockaddr *from, const char *detail)
+void
+rv_srv_drop(struct rv_server *s, enum rv_srv_drop why, const struct rv_sockaddr *from, const char *detail)
 {
 	char a[RV_ADDRSTRLEN];
 
@@ -126,22 +125,12 @@ reap(void *arg)
 	}
 }
 
-/* c's tunnel addresses and iroutes no longer route to it. */
-static void
-unlearn(struct rv_server *s, struct rv_srvclient *c)
-{
-	rv_table_remove(&s->by_vaddr, &c->by_vaddr);
-	rv_table_remove(&s->by_vaddr, &c->by_vaddr6);
-	for (size_t i = 0; c->iroute_nodes != NULL && i < c->ccd.niroutes + c->ccd.niroutes6; i++)
-		rv_table_remove(&s->by_iroute, &c->iroute_nodes[i].node);
-}
-
 static void
 unlink_client(struct rv_server *s, struct rv_srvclient *c)
 {
 	rv_table_remove(&s->by_addr, &c->by_addr);
 	rv_table_remove(&s->by_sid, &c->by_sid);
-	unlearn(s, c);
+	rv_srv_unlearn(s, c);
 	if (c->peer_id < s->max_clients && s->by_id[c->peer_id] == c)
 		s->by_id[c->peer_id] = NULL;
 	if (c->prev != NULL)
@@ -195,7 +184,7 @@ rv_srv_close(struct rv_srvclient *c, const char *why)
 		return;
 	c->closing = true;
 	rv_log(RV_LOG_INFO, "%s client removed: %s", rv_srv_who(c, w), why);
-	unlearn(s, c);
+	rv_srv_unlearn(s, c);
 	if (c->has_pool)
 		rv_pool_release(&s->pool, c->pool_idx);
 	c->has_pool = c->has_vaddr = c->has_vaddr6 = c->negotiated = false;
@@ -203,57 +192,6 @@ rv_srv_close(struct rv_srvclient *c, const char *why)
 	rv_srvclient_disconnected(c);
 	c->linger_why = "exit linger over";
 	rv_timer_arm(s->d->ev, &c->linger, now(s) + rv_sec(EXIT_LINGER));
-}
-
-/* The key of an iroute: network and prefix length (5 bytes for IPv4, 17
- * for IPv6, so the two families share the table). */
-static size_t
-iroute_key(struct in_addr net, unsigned bits, uint8_t key[static 5])
-{
-	memcpy(key, &net, 4);
-	key[4] = (uint8_t)bits;
-	return 5;
-}
-
-static size_t
-iroute6_key(const struct in6_addr *net, unsigned bits, uint8_t key[static 17])
-{
-	memcpy(key, net, 16);
-	key[16] = (uint8_t)bits;
-	return 17;
-}
-
-void
-rv_srv_learn(struct rv_srvclient *c)
-{
-	struct rv_server *s = c->srv;
-	size_t n4 = c->ccd.niroutes, n = n4 + c->ccd.niroutes6;
-	uint8_t key[17];
-
-	if (c->has_vaddr)
-		rv_table_insert(&s->by_vaddr, &c->by_vaddr, &c->vaddr, sizeof(c->vaddr));
-	if (c->has_vaddr6)
-		rv_table_insert(&s->by_vaddr, &c->by_vaddr6, &c->vaddr6, sizeof(c->vaddr6));
-	if (n == 0 || (c->iroute_nodes = calloc(n, sizeof(*c->iroute_nodes))) == NULL)
-		return;
-	for (size_t i = 0; i < n; i++) {
-		struct rv_srv_iroute *node = &c->iroute_nodes[i];
-
-		node->c = c;
-		if (i < n4) {
-			const struct rv_ccd_iroute *ir = &c->ccd.iroutes[i];
-
-			rv_table_insert(&s->by_iroute, &node->node, key,
-			    iroute_key(ir->net, ir->bits, key));
-			s->iroute_bits |= (uint64_t)1 << ir->bits;
-		} else {
-			const struct rv_ccd_iroute6 *ir = &c->ccd.iroutes6[i - n4];
-
-			rv_table_insert(&s->by_iroute, &node->node, key,
-			    iroute6_key(&ir->net, ir->bits, key));
-			s->iroute6_bits[ir->bits / 64] |= (uint64_t)1 << (ir->bits % 64);
-		}
-	}
 }
 
 /* --- admission ------------------------------------------------------------- */
@@ -333,14 +271,14 @@ answer_reset(struct rv_server *s, struct rv_pkt *pkt)
 	if (rv_wrap_open(&s->wrap, &pkt->buf, &first, csid, now_sec(s)) != 0 ||
 	    rv_ctlpkt_parse_body(&pkt->buf, RV_OP_HARD_RESET_CLIENT_V2, 0, &h) != 0 ||
 	    !h.has_pid || h.pid != 0 || h.nacks != 0)
-		return drop(s, SD_BAD_RESET, &pkt->addr, NULL);
+		return rv_srv_drop(s, SD_BAD_RESET, &pkt->addr, NULL);
 	if (!rv_rate_allow(&s->reset_rate, now(s)))
-		return drop(s, SD_RATE, &pkt->addr, "too many resets (100 per 10 s)");
+		return rv_srv_drop(s, SD_RATE, &pkt->addr, "too many resets (100 per 10 s)");
 	if (rv_cookie_make(&s->cookie, &pkt->addr, csid, now_sec(s), 0, cookie) != 0)
 		return;
 	reply.acks[0] = 0;
 	memcpy(reply.ack_sid, csid, RV_WIRE_SID_LEN);
-	rv_buf_init(&b, s->scratch, sizeof(s->scratch), FWD_HEADROOM);
+	rv_buf_init(&b, s->scratch, sizeof(s->scratch), RV_SRV_HEADROOM);
 	/* Every answer carries replay id (1, start time), as the session that
 	 * may follow continues from there. */
 	s->wrap.send_counter = 0;
@@ -369,17 +307,17 @@ check_cookie(struct rv_server *s, struct rv_pkt *pkt, struct rv_srvclient *old)
 	if (rv_buf_put(&copy, rv_buf_data(&pkt->buf), rv_buf_len(&pkt->buf)) != 0 ||
 	    rv_wrap_open(&s->wrap, &copy, &first, csid, now_sec(s)) != 0 ||
 	    rv_ctlpkt_parse_body(&copy, rv_ctlpkt_opcode(first), 0, &h) != 0 || h.nacks == 0)
-		return drop(s, old != NULL ? SD_BAD_COOKIE : SD_NO_CLIENT, &pkt->addr, NULL);
+		return rv_srv_drop(s, old != NULL ? SD_BAD_COOKIE : SD_NO_CLIENT, &pkt->addr, NULL);
 	if (!rv_cookie_check(&s->cookie, &pkt->addr, csid, now_sec(s), h.ack_sid))
-		return drop(s, SD_BAD_COOKIE, &pkt->addr, NULL);
+		return rv_srv_drop(s, SD_BAD_COOKIE, &pkt->addr, NULL);
 	if (!rv_rate_allow(&s->connect_rate, now(s)))
-		return drop(s, SD_RATE, &pkt->addr, "--connect-freq");
+		return rv_srv_drop(s, SD_RATE, &pkt->addr, "--connect-freq");
 	if (old != NULL)
 		rv_srv_kill(old, "the client started a new session");
 	if (s->nclients >= s->max_clients)
-		return drop(s, SD_FULL, &pkt->addr, NULL);
+		return rv_srv_drop(s, SD_FULL, &pkt->addr, NULL);
 	if ((c = rv_srv_new_client(s, &pkt->addr, h.ack_sid, csid)) == NULL)
-		return drop(s, SD_FULL, &pkt->addr, "out of memory or peer-ids");
+		return rv_srv_drop(s, SD_FULL, &pkt->addr, "out of memory or peer-ids");
 	if ((r = rv_session_receive(c->session, &pkt->buf)) != 0) {
 		rv_peer_drop(&c->peer, RV_DROP_MALFORMED, &pkt->addr, rv_strerror(r));
 		rv_srv_kill(c, "its first packet was refused");
@@ -395,85 +333,6 @@ by_addr(struct rv_server *s, const struct rv_sockaddr *a)
 	struct rv_tnode *n = rv_table_find(&s->by_addr, key, rv_table_addr_key(a, key));
 
 	return n != NULL ? rv_container_of(n, struct rv_srvclient, by_addr) : NULL;
-}
-
-/* The client a tunnel address belongs to: its virtual address, else the
- * longest of the iroutes that holds it (one lookup per prefix length in
- * use). */
-static struct rv_srvclient *
-by_vaddr(struct rv_server *s, struct in_addr a)
-{
-	struct rv_tnode *n = rv_table_find(&s->by_vaddr, &a, sizeof(a));
-	uint8_t key[5];
-
-	if (n != NULL)
-		return rv_container_of(n, struct rv_srvclient, by_vaddr);
-	for (int bits = 32; bits >= 0 && s->iroute_bits != 0; bits--) {
-		struct in_addr net = { a.s_addr & htonl(bits == 0 ? 0 : ~0u << (32 - bits)) };
-
-		if (!(s->iroute_bits & ((uint64_t)1 << bits)))
-			continue;
-		if ((n = rv_table_find(&s->by_iroute, key, iroute_key(net, (unsigned)bits,
-		    key))) != NULL)
-			return rv_container_of(n, struct rv_srv_iroute, node)->c;
-	}
-	return NULL;
-}
-
-/* The same for an IPv6 tunnel address and the iroute-ipv6 prefixes. */
-static struct rv_srvclient *
-by_vaddr6(struct rv_server *s, const struct in6_addr *a)
-{
-	struct rv_tnode *n = rv_table_find(&s->by_vaddr, a, sizeof(*a));
-	uint8_t key[17];
-
-	if (n != NULL)
-		return rv_container_of(n, struct rv_srvclient, by_vaddr6);
-	if ((s->iroute6_bits[0] | s->iroute6_bits[1] | s->iroute6_bits[2]) == 0)
-		return NULL;
-	for (int bits = 128; bits >= 0; bits--) {
-		struct in6_addr net = *a;
-
-		if (!(s->iroute6_bits[bits / 64] & ((uint64_t)1 << (bits % 64))))
-			continue;
-		rv_addr_mask6(&net, bits);
-		if ((n = rv_table_find(&s->by_iroute, key, iroute6_key(&net, (unsigned)bits,
-		    key))) != NULL)
-			return rv_container_of(n, struct rv_srv_iroute, node)->c;
-	}
-	return NULL;
-}
-
-/* True if a is c's IPv6 address or inside one of its iroute-ipv6s. */
-static bool
-source6_ok(const struct rv_srvclient *c, const struct in6_addr *a)
-{
-	if (c->has_vaddr6 && memcmp(a, &c->vaddr6, sizeof(*a)) == 0)
-		return true;
-	for (size_t i = 0; i < c->ccd.niroutes6; i++) {
-		struct in6_addr net = *a;
-
-		rv_addr_mask6(&net, c->ccd.iroutes6[i].bits);
-		if (memcmp(&net, &c->ccd.iroutes6[i].net, sizeof(net)) == 0)
-			return true;
-	}
-	return false;
-}
-
-/* True if a is c's virtual address or inside one of its iroutes. */
-static bool
-source_ok(const struct rv_srvclient *c, struct in_addr a)
-{
-	if (c->has_vaddr && a.s_addr == c->vaddr.s_addr)
-		return true;
-	for (size_t i = 0; i < c->ccd.niroutes; i++) {
-		unsigned bits = c->ccd.iroutes[i].bits;
-		uint32_t m = bits == 0 ? 0 : htonl(~0u << (32 - bits));
-
-		if ((a.s_addr & m) == c->ccd.iroutes[i].net.s_addr)
-			return true;
-	}
-	return false;
 }
 
 /* A control packet of c's session: to the session, drops counted for c. */
@@ -498,7 +357,7 @@ control(struct rv_server *s, struct rv_pkt *pkt, uint8_t first)
 	struct rv_tnode *known;
 
 	if (rv_wrap_peek_head(&pkt->buf, &f, sid) != 0)
-		return drop(s, SD_NO_CLIENT, &pkt->addr, "short control packet");
+		return rv_srv_drop(s, SD_NO_CLIENT, &pkt->addr, "short control packet");
 	if (c != NULL && c->closing && rv_session_matches(c->session, sid)) {
 		s->late++;
 		return;
@@ -509,121 +368,14 @@ control(struct rv_server *s, struct rv_pkt *pkt, uint8_t first)
 	 * know, from another address, is not answered. */
 	if (c == NULL && op != RV_OP_HARD_RESET_CLIENT_V2 &&
 	    (known = rv_table_find(&s->by_sid, sid, sizeof(sid))) != NULL)
-		return drop(s, SD_NO_CLIENT, &pkt->addr, "control packet of a known session from "
+		return rv_srv_drop(s, SD_NO_CLIENT, &pkt->addr, "control packet of a known session from "
 		    "another address");
 	if (op == RV_OP_HARD_RESET_CLIENT_V2 && rv_ctlpkt_key_id(first) == 0)
 		return answer_reset(s, pkt);
 	if ((op == RV_OP_CONTROL_V1 || op == RV_OP_ACK_V1) && rv_ctlpkt_key_id(first) == 0)
 		return check_cookie(s, pkt, c);
-	drop(s, SD_NO_CLIENT, &pkt->addr, op == RV_OP_HARD_RESET_CLIENT_V3 ?
+	rv_srv_drop(s, SD_NO_CLIENT, &pkt->addr, op == RV_OP_HARD_RESET_CLIENT_V3 ?
 	    "tls-crypt-v2 is not supported" : "control packet of no session");
-}
-
-static bool
-is_ipv4(const struct rv_buf *b)
-{
-	uint8_t v;
-
-	return rv_buf_peek_u8(b, 0, &v) == 0 && (v >> 4) == 4 && rv_buf_len(b) >= 20;
-}
-
-static bool
-is_ipv6(const struct rv_buf *b)
-{
-	uint8_t v;
-
-	return rv_buf_peek_u8(b, 0, &v) == 0 && (v >> 4) == 6 && rv_buf_len(b) >= 40;
-}
-
-/* The inner IPv6 source (src) or destination address of a device packet. */
-static bool
-inner_addr6(const struct rv_buf *b, bool src, struct in6_addr *out)
-{
-	return is_ipv6(b) && rv_buf_peek(b, src ? 8 : 24, out, sizeof(*out)) == 0;
-}
-
-/* Addresses that belong to no one client: multicast, link-local (the
- * devices' own neighbour and router talk), unspecified. */
-static bool
-is_local6(const struct in6_addr *a)
-{
-	return IN6_IS_ADDR_MULTICAST(a) || IN6_IS_ADDR_LINKLOCAL(a) || IN6_IS_ADDR_UNSPECIFIED(a);
-}
-
-/* The inner IPv4 source (src) or destination address of a device packet. */
-static bool
-inner_addr(const struct rv_buf *b, bool src, struct in_addr *out)
-{
-	return is_ipv4(b) && rv_buf_peek(b, src ? 12 : 16, out, sizeof(*out)) == 0;
-}
-
-/* --client-to-client: seals a copy of the packet for the other client. */
-static void
-forward(struct rv_server *s, struct rv_srvclient *to, const struct rv_buf *in)
-{
-	struct rv_pkt *f = &s->fwd.pkts[0];
-
-	rv_pkt_reset(f, FWD_HEADROOM);
-	if (rv_buf_put(&f->buf, rv_buf_data(in), rv_buf_len(in)) != 0 ||
-	    rv_peer_seal(&to->peer, &f->buf) != 0)
-		return;
-	to->bytes_out += rv_buf_len(in);
-	rv_srv_send(to, &f->buf, false);
-}
-
-/* An IPv6 packet from client c: as route_in(). A link-local or unspecified
- * source (the client's neighbour and router talk) is ignored, as openvpn
- * ignores it, not counted as a spoof. */
-static enum rv_rx
-route_in6(struct rv_server *s, struct rv_srvclient *c, struct rv_pkt *pkt)
-{
-	struct in6_addr src, dst;
-	struct rv_srvclient *to;
-
-	if (!inner_addr6(&pkt->buf, true, &src) || !inner_addr6(&pkt->buf, false, &dst)) {
-		s->ignored++;   /* not reached: route_in() saw a whole IPv6 header */
-		return RV_RX_CONSUMED;
-	}
-	if (!source6_ok(c, &src)) {
-		if (IN6_IS_ADDR_LINKLOCAL(&src) || IN6_IS_ADDR_UNSPECIFIED(&src)) {
-			s->ignored++;
-			return RV_RX_CONSUMED;
-		}
-		drop(s, SD_SOURCE, &pkt->addr, "not the client's IPv6 address");
-		return RV_RX_DROP;
-	}
-	if (s->o->srv.client_to_client && !is_local6(&dst) && (to = by_vaddr6(s, &dst)) != NULL &&
-	    to != c) {
-		forward(s, to, &pkt->buf);
-		return RV_RX_CONSUMED;
-	}
-	return RV_RX_DELIVER;
-}
-
-/* A packet from client c for the device (or, with --client-to-client, for
- * another client). */
-static enum rv_rx
-route_in(struct rv_server *s, struct rv_srvclient *c, struct rv_pkt *pkt)
-{
-	struct in_addr src, dst;
-	struct rv_srvclient *to;
-
-	if (is_ipv6(&pkt->buf))
-		return route_in6(s, c, pkt);
-	if (!is_ipv4(&pkt->buf)) {
-		s->ignored++;
-		return RV_RX_CONSUMED;
-	}
-	if (!inner_addr(&pkt->buf, true, &src) || !source_ok(c, src)) {
-		drop(s, SD_SOURCE, &pkt->addr, "not the client's virtual address");
-		return RV_RX_DROP;
-	}
-	if (s->o->srv.client_to_client && inner_addr(&pkt->buf, false, &dst) &&
-	    (to = by_vaddr(s, dst)) != NULL && to != c) {
-		forward(s, to, &pkt->buf);
-		return RV_RX_CONSUMED;
-	}
-	return RV_RX_DELIVER;
 }
 
 /* A client is live at its address if it was heard from within two
@@ -680,7 +432,7 @@ rv_server_receive(struct rv_server *s, struct rv_pkt *pkt)
 	enum rv_rx rx;
 
 	if (pkt->truncated || rv_buf_peek_u8(&pkt->buf, 0, &first) != 0) {
-		drop(s, SD_NO_CLIENT, &pkt->addr, "empty or oversize datagram");
+		rv_srv_drop(s, SD_NO_CLIENT, &pkt->addr, "empty or oversize datagram");
 		return RV_RX_DROP;
 	}
 	op = rv_ctlpkt_opcode(first);
@@ -698,7 +450,7 @@ rv_server_receive(struct rv_server *s, struct rv_pkt *pkt)
 	if (c == NULL)
 		c = by_addr(s, &pkt->addr);
 	if (c == NULL || c->dead) {
-		drop(s, SD_NO_CLIENT, &pkt->addr, "data packet of no client");
+		rv_srv_drop(s, SD_NO_CLIENT, &pkt->addr, "data packet of no client");
 		return RV_RX_DROP;
 	}
 	if (c->closing) {
@@ -706,7 +458,7 @@ rv_server_receive(struct rv_server *s, struct rv_pkt *pkt)
 		return RV_RX_CONSUMED;
 	}
 	rx = rv_peer_receive(&c->peer, pkt);
-	return rx == RV_RX_DELIVER ? route_in(s, c, pkt) : rx;
+	return rx == RV_RX_DELIVER ? rv_srv_route_in(s, c, pkt) : rx;
 }
 
 /* Control packets of a client known by its TCP connection: its session's
@@ -746,72 +498,7 @@ rv_srv_client_receive(struct rv_srvclient *c, struct rv_pkt *pkt)
 		return RV_RX_CONSUMED;
 	}
 	rx = rv_peer_receive(&c->peer, pkt);
-	return rx == RV_RX_DELIVER && !c->dead ? route_in(c->srv, c, pkt) : rx;
-}
-
-/* Multicast, limited broadcast, or the broadcast of the tunnel's subnet. */
-static bool
-is_group(const struct rv_server *s, struct in_addr a)
-{
-	uint32_t h = ntohl(a.s_addr);
-	const struct rv_options *o = s->o;
-
-	if ((h & 0xf0000000u) == 0xe0000000u || h == 0xffffffffu)
-		return true;
-	return o->has_ifconfig && o->ifconfig_is_mask &&
-	    (a.s_addr | o->ifc_remote.s_addr) == 0xffffffffu &&
-	    (a.s_addr & o->ifc_remote.s_addr) == (o->ifc_local.s_addr & o->ifc_remote.s_addr);
-}
-
-/* The client of a device packet, or NULL after counting why not. */
-static struct rv_srvclient *
-route_out(struct rv_server *s, const struct rv_buf *b)
-{
-	struct in6_addr dst6;
-	struct in_addr dst;
-	struct rv_srvclient *c;
-
-	if (inner_addr6(b, false, &dst6)) {
-		if ((c = by_vaddr6(s, &dst6)) != NULL)
-			return c;
-		if (is_local6(&dst6))
-			s->ignored++;
-		else
-			drop(s, SD_NO_ROUTE, NULL, "IPv6 device packet for no client");
-		return NULL;
-	}
-	if (!inner_addr(b, false, &dst)) {
-		s->ignored++;
-		return NULL;
-	}
-	if ((c = by_vaddr(s, dst)) != NULL)
-		return c;
-	/* Broadcast and multicast have no one client on tun: not a drop. */
-	if (is_group(s, dst))
-		s->ignored++;
-	else
-		drop(s, SD_NO_ROUTE, NULL, "device packet for no client");
-	return NULL;
-}
-
-int
-rv_server_seal(struct rv_server *s, struct rv_pkt *pkt)
-{
-	struct rv_srvclient *c;
-	size_t len = rv_buf_len(&pkt->buf);
-	int r;
-
-	if ((c = route_out(s, &pkt->buf)) == NULL)
-		return RV_ERR_NOTFOUND;
-	if ((r = rv_peer_seal(&c->peer, &pkt->buf)) != 0)
-		return r;
-	if (!rv_peer_may_send(&c->peer, rv_buf_len(&pkt->buf)))
-		return RV_ERR_LIMIT;
-	c->bytes_out += len;
-	if (c->tcp != NULL)
-		return rv_srv_send(c, &pkt->buf, false) == 0 ? 1 : RV_ERR_AGAIN;
-	pkt->addr = c->peer.remote;
-	return 0;
+	return rx == RV_RX_DELIVER && !c->dead ? rv_srv_route_in(c->srv, c, pkt) : rx;
 }
 
 /* --- setup ------------------------------------------------------------------ */
@@ -948,7 +635,7 @@ setup(struct rv_server *s)
 	    (r = rv_table_init(&s->by_sid, expect)) != 0 ||
 	    (r = rv_table_init(&s->by_vaddr, 2 * expect)) != 0 ||
 	    (r = rv_table_init(&s->by_iroute, 16)) != 0 ||
-	    (r = rv_pktpool_init(&s->fwd, 1, SCRATCH + FWD_HEADROOM)) != 0)
+	    (r = rv_pktpool_init(&s->fwd, 1, SCRATCH + RV_SRV_HEADROOM)) != 0)
 		return r;
 	if ((s->by_id = calloc(s->max_clients, sizeof(*s->by_id))) == NULL)
 		return RV_ERR_NOMEM;

@@ -28,6 +28,7 @@
 enum {
 	RV_SRV_WHO_MAX = RV_SERVER_NAME_MAX + RV_ADDRSTRLEN,
 	RV_SRV_SCRATCH = 2048,
+	RV_SRV_HEADROOM = 128,               /* in front of a packet the server builds */
 };
 
 /* Drops that belong to no client (or to the admission). */
@@ -154,8 +155,9 @@ void rv_srv_kill(struct rv_srvclient *c, const char *why);
  * openvpn does, so they do not look like a new client), then it goes. */
 void rv_srv_close(struct rv_srvclient *c, const char *why);
 
-/* c's virtual address and iroutes start routing to it. */
-void rv_srv_learn(struct rv_srvclient *c);
+/* Counts (and logs, rate-limited) a packet dropped for no client. */
+void rv_srv_drop(struct rv_server *s, enum rv_srv_drop why, const struct rv_sockaddr *from,
+    const char *detail);
 
 /* May c move to the address to? Not onto the address of another client
  * heard from lately (a stale one loses the address instead). */
@@ -174,6 +176,19 @@ struct rv_srvclient *rv_srv_new_client(struct rv_server *s, const struct rv_sock
 /* A packet from client c, known by its connection (TCP): control to its
  * session, data to its peer. RV_RX_DELIVER: pkt->buf is for the device. */
 enum rv_rx rv_srv_client_receive(struct rv_srvclient *c, struct rv_pkt *pkt);
+
+/* --- srvroute.c ---------------------------------------------------------------- */
+
+/* c's virtual addresses and iroutes start routing to it. */
+void rv_srv_learn(struct rv_srvclient *c);
+
+/* ... and no longer do. */
+void rv_srv_unlearn(struct rv_server *s, struct rv_srvclient *c);
+
+/* A packet from client c, opened, for the device: checks its source
+ * address, forwards it to another client with --client-to-client.
+ * RV_RX_DELIVER: for the device. */
+enum rv_rx rv_srv_route_in(struct rv_server *s, struct rv_srvclient *c, struct rv_pkt *pkt);
 
 /* --- srvtcp.c ------------------------------------------------------------------ */
 
