@@ -172,6 +172,16 @@ rv_tcp_connect_done(struct rv_tcp_conn *c)
 		e = errno;
 	if (e == EINPROGRESS || e == EALREADY)
 		return RV_ERR_AGAIN;
+	if (e == 0) {
+		/* No error yet is not success: a wake-up meant for an earlier
+		 * descriptor of the same number, or a spurious one, finds the
+		 * connect still under way. */
+		struct sockaddr_storage ss;
+		socklen_t sl = sizeof(ss);
+
+		if (getpeername(c->fd, (struct sockaddr *)&ss, &sl) != 0 && errno == ENOTCONN)
+			return RV_ERR_AGAIN;
+	}
 	if (e != 0) {
 		shut(c, RV_TCP_WHY_ERROR, e);
 		errno = e;
