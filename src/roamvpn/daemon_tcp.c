@@ -4,7 +4,9 @@
  * connect finishing or timing out (--connect-timeout), a p2p tcp-server
  * accepting its one connection (only from a --remote address), and the end
  * of the connection, which ends the run ("connection-reset") so that the
- * next one connects or listens again, as openvpn does.
+ * next one connects or listens again, as openvpn does; but with a server of
+ * the mobility extension, a tcp-client resumes its session on a new
+ * connection instead (roam.c decides, rv_daemon_tcp_reconnect() connects).
  */
 #include "daemon_tcp.h"
 
@@ -31,10 +33,13 @@ rv_daemon_tcp_pick(struct rv_daemon *d, struct rv_sockaddr *remotes, size_t n)
 	remotes[i] = first;
 }
 
-/* A connect failed: the next run tries the remote's next address. */
+/* A connect failed: the next run tries the remote's next address (a
+ * resume tries again in its own time). */
 static void
 connect_failed(struct rv_daemon *d, const char *why)
 {
+	if (rv_roam_tcp_lost(&d->roam))
+		return;
 	d->carry->tcp_addr_index++;
 	rv_daemon_signal(d, RV_SIG_RESTART, why);
 }
@@ -47,6 +52,7 @@ rv_daemon_tcp_established(struct rv_daemon *d)
 	rv_timer_disarm(d->ev, &d->connect_timer);
 	rv_log(RV_LOG_NOTICE, "TCP connection established with %s",
 	    rv_addr_fmt(&d->link.conn.peer, a));
+	rv_roam_tcp_connected(&d->roam);
 	if (!d->peer.tls)
 		rv_daemon_up(d);
 }
@@ -86,6 +92,8 @@ tcp_lost(struct rv_daemon *d)
 	const struct rv_tcp_conn *c = &d->link.conn;
 	char a[RV_ADDRSTRLEN];
 
+	if (c->why != RV_TCP_WHY_BAD_LENGTH && rv_roam_tcp_lost(&d->roam))
+		return;    /* the session goes on over a new connection */
 	d->carry->tcp_resets++;
 	d->carry->tcp_bad_frames += c->bad_frames;
 	if (c->why == RV_TCP_WHY_BAD_LENGTH)
@@ -143,6 +151,22 @@ rv_daemon_tcp_event(struct rv_daemon *d, uint32_t events)
 			;
 	if (rv_link_broken(&d->link) && d->sig == RV_SIG_NONE)
 		tcp_lost(d);
+}
+
+int
+rv_daemon_tcp_reconnect(struct rv_daemon *d, const struct rv_sockaddr *src)
+{
+	char err[256], a[RV_ADDRSTRLEN];
+
+	if (rv_link_reconnect(&d->link, src, err, sizeof(err)) != 0) {
+		rv_log_rl(&d->io_rl, RV_LOG_WARN, "%s", err);
+		return RV_ERR_SYSTEM;
+	}
+	rv_log(RV_LOG_NOTICE, "Attempting to establish TCP connection with %s (to resume the "
+	    "session)", rv_addr_fmt(&d->link.conn.peer, a));
+	if (!rv_link_connecting(&d->link))
+		rv_daemon_tcp_established(d);
+	return 0;
 }
 
 void

@@ -27,6 +27,12 @@ void rv_daemon_tcp_start(struct rv_daemon *d, const struct rv_sockaddr *remotes,
  * for its keys). */
 void rv_daemon_tcp_established(struct rv_daemon *d);
 
+/* tcp-client: leaves the connection for a new one to the same server from
+ * the path's source src (NULL: unknown; see rv_link_reconnect()), keeping
+ * the session (the mobility extension resumes it: roam.c). Returns 0
+ * (connecting or connected) or RV_ERR_SYSTEM after logging why. */
+int rv_daemon_tcp_reconnect(struct rv_daemon *d, const struct rv_sockaddr *src);
+
 /* Events of the TCP link's descriptor (or EPOLLHUP from link.c when the
  * connection broke while sending). */
 void rv_daemon_tcp_event(struct rv_daemon *d, uint32_t events);

@@ -95,6 +95,12 @@ rv_event_del(struct rv_event *ev, struct rv_io *io)
 	io->fn = NULL;
 }
 
+void
+rv_event_forget(struct rv_io *io)
+{
+	io->fn = NULL;
+}
+
 /* Heap helpers: slot is the 1-based position, so heap[t->slot - 1] == t. */
 static void
 heap_set(struct rv_event *ev, size_t i, struct rv_timer *t)

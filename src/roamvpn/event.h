@@ -46,6 +46,9 @@ int rv_event_add(struct rv_event *ev, struct rv_io *io, int fd, uint32_t events,
 int rv_event_modify(struct rv_event *ev, struct rv_io *io, uint32_t events);
 /* Stops watching; safe to call from a callback and on an unregistered io. */
 void rv_event_del(struct rv_event *ev, struct rv_io *io);
+/* io's descriptor was closed already (epoll dropped it with the close):
+ * forgets io without asking epoll about a number that may be reused. */
+void rv_event_forget(struct rv_io *io);
 
 void rv_timer_init(struct rv_timer *t, rv_timer_fn *fn, void *arg);
 /* (Re)arms t to fire at when (absolute monotonic ns). Returns 0 or RV_ERR_NOMEM. */

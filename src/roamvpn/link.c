@@ -22,6 +22,8 @@ rv_link_open(struct rv_link *l, int family, bool v6only, const struct rv_sockadd
 	int one = 1, off = 0;
 
 	memset(l, 0, sizeof(*l));
+	l->sndbuf = sndbuf;
+	l->rcvbuf = rcvbuf;
 	l->fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_UDP);
 	if (l->fd < 0) {
 		snprintf(err, errlen, "cannot create a UDP socket: %s", strerror(errno));
@@ -66,6 +68,60 @@ rv_link_close(struct rv_link *l)
 	l->fd = -1;
 }
 
+/* a's port on the wildcard address of its family. */
+static void
+any_address(const struct rv_sockaddr *a, struct rv_sockaddr *out)
+{
+	*out = *a;
+	if (rv_addr_family(a) == AF_INET6)
+		out->u.in6.sin6_addr = in6addr_any;
+	else
+		out->u.in4.sin_addr.s_addr = htonl(INADDR_ANY);
+}
+
+static bool
+is_wildcard(const struct rv_sockaddr *a)
+{
+	if (rv_addr_family(a) == AF_INET6)
+		return IN6_IS_ADDR_UNSPECIFIED(&a->u.in6.sin6_addr);
+	return a->u.in4.sin_addr.s_addr == htonl(INADDR_ANY);
+}
+
+int
+rv_link_follow_source(struct rv_link *l, const struct rv_sockaddr *src, bool *rebound,
+    char *err, size_t errlen)
+{
+	struct rv_sockaddr any, old = l->local;
+	struct rv_link n;
+	char e2[256];
+	int r;
+
+	*rebound = false;
+	if (l->tcp || l->fd < 0 || !rv_addr_is_set(&l->local) || is_wildcard(&l->local) ||
+	    (rv_addr_is_set(src) && rv_addr_equal_host(&l->local, src)))
+		return 0;
+	any_address(&l->local, &any);
+	/* The port is the old socket's: it goes first. */
+	if (l->ev != NULL)
+		rv_event_del(l->ev, &l->io);
+	close(l->fd);
+	l->fd = -1;
+	if ((r = rv_link_open(&n, rv_addr_family(&any), !l->dualstack, &any, l->sndbuf,
+	    l->rcvbuf, err, errlen)) == 0)
+		*rebound = true;
+	else if (rv_link_open(&n, rv_addr_family(&old), !l->dualstack, &old, l->sndbuf,
+	    l->rcvbuf, e2, sizeof(e2)) != 0)
+		return r;
+	l->fd = n.fd;
+	l->local = n.local;
+	if (l->ev != NULL && rv_event_add(l->ev, &l->io, l->fd,
+	    EPOLLIN | (l->out_armed ? EPOLLOUT : 0), l->fn, l->arg) != 0) {
+		snprintf(err, errlen, "cannot watch the new socket: %s", strerror(errno));
+		return RV_ERR_SYSTEM;
+	}
+	return r;
+}
+
 /* --- TCP ------------------------------------------------------------------------ */
 
 int
@@ -85,6 +141,8 @@ rv_link_open_tcp(struct rv_link *l, const struct rv_sockaddr *remote, int family
 		return r;
 	}
 	if (remote != NULL) {
+		if (bind_to != NULL)
+			l->bind_to = *bind_to;
 		if ((r = rv_tcp_connect(&l->conn, remote, bind_to, err, errlen)) != 0) {
 			rv_link_close(l);
 			return r;
@@ -131,6 +189,51 @@ rv_link_watch(struct rv_link *l, struct rv_event *ev, rv_io_fn *fn, void *arg)
 	l->arg = arg;
 	l->out_armed = rv_link_connecting(l);
 	return rv_event_add(ev, &l->io, l->fd, EPOLLIN | (l->out_armed ? EPOLLOUT : 0), fn, arg);
+}
+
+int
+rv_link_reconnect(struct rv_link *l, const struct rv_sockaddr *src, char *err, size_t errlen)
+{
+	const struct rv_sockaddr *b = rv_addr_is_set(&l->bind_to) ? &l->bind_to : NULL;
+	struct rv_sockaddr peer = l->conn.peer, any;
+	int r;
+
+	if (b != NULL && !is_wildcard(b) && src != NULL && rv_addr_is_set(src) &&
+	    !rv_addr_equal_host(b, src)) {
+		any_address(b, &any);   /* the address is no longer the path's source */
+		b = &any;
+	}
+
+	if (l->ev != NULL) {
+		rv_timer_disarm(l->ev, &l->lost_timer);
+		/* A connection that broke closed its descriptor already. */
+		if (l->conn.fd >= 0)
+			rv_event_del(l->ev, &l->io);
+		else
+			rv_event_forget(&l->io);
+	}
+	r = rv_tcp_connect(&l->conn, &peer, b, err, errlen);
+	if (r != 0 && b != NULL && l->conn.why == RV_TCP_WHY_NONE) {
+		/* The bind failed (no connect was tried): the address went with
+		 * the move. */
+		any_address(b, &any);
+		r = rv_tcp_connect(&l->conn, &peer, &any, err, errlen);
+	}
+	l->fd = l->conn.fd;
+	if (r != 0)
+		return r;
+	rv_addr_of_socket(l->fd, &l->local);
+	if (l->ev == NULL)
+		return 0;
+	l->out_armed = rv_link_connecting(l);
+	if (rv_event_add(l->ev, &l->io, l->fd, EPOLLIN | (l->out_armed ? EPOLLOUT : 0),
+	    l->fn, l->arg) != 0) {
+		snprintf(err, errlen, "cannot watch the TCP connection: %s", strerror(errno));
+		rv_tcp_close(&l->conn);
+		l->fd = -1;
+		return RV_ERR_SYSTEM;
+	}
+	return 0;
 }
 
 void

@@ -28,6 +28,8 @@ struct rv_link {
 	int family;                /* of the socket */
 	bool dualstack;            /* AF_INET6 socket carrying IPv4 as mapped addresses */
 	struct rv_sockaddr local;  /* bound address */
+	struct rv_sockaddr bind_to;/* tcp-client: the address asked for (unset: none) */
+	int sndbuf, rcvbuf;        /* UDP: asked for at open (0: the system's) */
 	struct rv_io io;
 	/* TCP */
 	bool tcp;
@@ -48,6 +50,15 @@ struct rv_link {
 int rv_link_open(struct rv_link *l, int family, bool v6only,
     const struct rv_sockaddr *bind_to, int sndbuf, int rcvbuf, char *err, size_t errlen);
 void rv_link_close(struct rv_link *l);
+
+/* UDP bound to a specific address that is no longer the source of the
+ * path to the peer (src: the source the kernel picks now; the address moved
+ * or the route left through another interface): a new socket on the same
+ * port of the wildcard address replaces the old one (in the event loop
+ * too). Sets *rebound; returns 0 (also when there was nothing to do) or
+ * RV_ERR_SYSTEM with err filled (the old socket stays). */
+int rv_link_follow_source(struct rv_link *l, const struct rv_sockaddr *src, bool *rebound,
+    char *err, size_t errlen);
 
 /* Receives up to max datagrams into pkts[] (each reset by the caller). Sets
  * *got; returns 0, RV_ERR_AGAIN (nothing waiting) or RV_ERR_SYSTEM. A datagram
@@ -71,6 +82,15 @@ int rv_link_send_buf(struct rv_link *l, const struct rv_buf *b, const struct rv_
 int rv_link_open_tcp(struct rv_link *l, const struct rv_sockaddr *remote, int family,
     bool v6only, const struct rv_sockaddr *bind_to, size_t frame_max, unsigned queue_packets,
     char *err, size_t errlen);
+
+/* tcp-client: drops the connection and connects to the same peer again,
+ * bound as the first time, but to the same port on the wildcard address if
+ * the address asked for is not src (the source of the path to the peer now;
+ * NULL: unknown) or cannot be bound any more (it moved); watches the new
+ * connection. Packets may be queued at once. Returns 0 (connecting or open)
+ * or RV_ERR_SYSTEM with err filled (the link is then broken). */
+int rv_link_reconnect(struct rv_link *l, const struct rv_sockaddr *src, char *err,
+    size_t errlen);
 
 /* Watches the link's descriptor in ev, calling fn(arg, events). On TCP the
  * link itself arms EPOLLOUT while bytes wait in the send queue, and when the

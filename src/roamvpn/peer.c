@@ -340,9 +340,13 @@ replay_ok(struct rv_peer *p, struct rv_replay *r, const struct rv_pid *pid,
 /* On TCP nothing is lost or reordered, so a data packet that fails its
  * checks means a broken or attacked stream: openvpn restarts, and so do we. */
 static void
-stream_check_failed(struct rv_peer *p)
+stream_check_failed(struct rv_peer *p, const struct rv_pkt *pkt)
 {
 	if (!p->d->link.tcp)
+		return;
+	/* From another connection (one trying to resume this session): that
+	 * connection fails, not this one (srvtcp.c). */
+	if (p->float_by_peer_id && !rv_addr_equal(&pkt->addr, &p->remote))
 		return;
 	/* A server's client: only its connection ends (the owner decides). */
 	if (p->owner != NULL && p->owner->expired != NULL) {
@@ -369,11 +373,11 @@ open_static(struct rv_peer *p, struct rv_pkt *pkt, bool *newest)
 	if (p->encrypted) {
 		if ((r = rv_crypto_open(&p->crypto, &pkt->buf, &pid)) != 0) {
 			rv_peer_drop(p, open_error(r), &pkt->addr, rv_strerror(r));
-			stream_check_failed(p);
+			stream_check_failed(p, pkt);
 			return RV_RX_DROP;
 		}
 		if (!replay_ok(p, &p->replay, &pid, pkt, newest)) {
-			stream_check_failed(p);
+			stream_check_failed(p, pkt);
 			return RV_RX_DROP;
 		}
 	}
@@ -418,11 +422,11 @@ open_tls(struct rv_peer *p, struct rv_pkt *pkt, bool *newest)
 	}
 	if ((r = rv_crypto_open_data(&ks->crypto, &pkt->buf, &pid)) != 0) {
 		rv_peer_drop(p, open_error(r), &pkt->addr, rv_strerror(r));
-		stream_check_failed(p);
+		stream_check_failed(p, pkt);
 		return RV_RX_DROP;
 	}
 	if (!replay_ok(p, &ks->replay, &pid, pkt, newest)) {
-		stream_check_failed(p);
+		stream_check_failed(p, pkt);
 		return RV_RX_DROP;
 	}
 	ks->bytes += rv_buf_len(&pkt->buf);
@@ -578,6 +582,7 @@ consider_move(struct rv_peer *p, const struct rv_pkt *pkt, bool newest, size_t w
 		if (p->float_by_peer_id)
 			rv_log(RV_LOG_INFO, "roam: %s moved %s -> %s (%s)", peer_name(p),
 			    rv_addr_fmt(&p->remote, a), rv_addr_fmt(to, b),
+			    p->d->link.tcp ? "resumed on a new TCP connection" :
 			    rv_pathval_is_home(&p->pv, to) ? "back to its validated address" :
 			    !p->roam_ext ? "float: a client without the mobility extension" :
 			    "not validated: --roam-validate 0");

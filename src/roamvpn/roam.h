@@ -15,6 +15,15 @@
  * server floats the client to its new address on it (P_DATA_V2 with the
  * peer-id), and any authenticated packet from the server ends the move.
  *
+ * Over TCP the connection is tied to the old path. With a server of the
+ * extension the client keeps its session and opens a new connection whose
+ * first packet is the PROBE (the server moves the session onto it when the
+ * packet authenticates); a connect that does not come up is tried again
+ * after 1, 2, 4, 4 ... s; the same happens when the connection breaks on
+ * its own. If the server closes the new connection instead, or never spoke
+ * the extension, a new session starts at once (as openvpn does, but without
+ * waiting for --ping-restart).
+ *
  * Without any route to the server, the session is kept for --roam-hold
  * seconds instead of ending on --ping-restart; when a route comes back, the
  * probes resume it without a new TLS handshake.
@@ -47,6 +56,7 @@ struct rv_roam {
 	struct rv_path from;          /* the path before the move */
 	uint8_t nonce[RV_ROAM_NONCE_LEN];  /* of this path's probes (mobility extension) */
 	int hold_secs;                /* --roam-hold */
+	bool tcp_open;                /* TCP: the connection of this probe is up */
 	/* counters (status, management, statistics) */
 	uint64_t moves, probes_total, last_delay_ns;
 };
@@ -65,6 +75,15 @@ void rv_roam_heard(struct rv_roam *r);
 /* A REPLY echoing echo arrived: the move is complete if it answers a probe
  * sent on the current path. */
 void rv_roam_replied(struct rv_roam *r, const uint8_t echo[static RV_ROAM_NONCE_LEN]);
+
+/* TCP: the connection is up. */
+void rv_roam_tcp_connected(struct rv_roam *r);
+
+/* TCP: the connection broke or did not come up. Returns true if the session
+ * goes on (resumed on a new connection, now or by a retry, or held while
+ * there is no route); false if the run must end (no extension, or the
+ * server closed a resuming connection). */
+bool rv_roam_tcp_lost(struct rv_roam *r);
 
 /* True while --ping-restart must wait: no route to the peer for less than
  * --roam-hold seconds, or probes of a move still under way. */

@@ -395,6 +395,8 @@ rv_srv_may_move(struct rv_srvclient *c, const struct rv_sockaddr *to)
 	struct rv_srvclient *other = by_addr(s, to);
 	char w[RV_SRV_WHO_MAX], o[RV_SRV_WHO_MAX];
 
+	if (c->tcp != NULL)
+		return rv_srvtcp_may_move(c, to);
 	if (other == NULL || other == c || other->dead)
 		return true;
 	if (!other->closing && live(s, other)) {
@@ -417,6 +419,8 @@ rv_srv_moved(struct rv_srvclient *c, const struct rv_sockaddr *from)
 	uint8_t key[RV_TABLE_KEY_MAX];
 
 	(void)from;
+	if (c->tcp != NULL)
+		return rv_srvtcp_moved(c);   /* found by its connection, not by address */
 	rv_table_remove(&s->by_addr, &c->by_addr);
 	if (by_addr(s, &c->peer.remote) == NULL)
 		rv_table_insert(&s->by_addr, &c->by_addr, key,

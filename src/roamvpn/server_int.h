@@ -96,6 +96,9 @@ struct rv_srvtcp_all {
 	struct rv_timer accept_pause;       /* accept failed (EMFILE ...): listener off a while */
 	uint64_t accepted, refused_full, refused_rate, bad_frames, hand_timeouts;
 	uint64_t queue_full;                /* device packets dropped (of clients that left) */
+	/* sessions resumed on a new connection (mobility extension) */
+	struct rv_srvtcp *resuming;         /* the connection whose packet is being opened */
+	uint64_t resumed, resume_refused;
 };
 
 struct rv_server {
@@ -198,6 +201,11 @@ enum rv_rx rv_srv_route_in(struct rv_server *s, struct rv_srvclient *c, struct r
 int rv_srv_send(struct rv_srvclient *c, const struct rv_buf *b, bool control);
 
 void rv_srvtcp_init(struct rv_server *s);
+/* A TCP client moves only onto the connection that is resuming its session
+ * (its first packet, being opened now). */
+bool rv_srvtcp_may_move(struct rv_srvclient *c, const struct rv_sockaddr *to);
+/* ... and did: c takes that connection; the one it leaves closes. */
+void rv_srvtcp_moved(struct rv_srvclient *c);
 /* c is removed: its connection closes now (the memory goes in reap). */
 void rv_srvtcp_close(struct rv_srvclient *c);
 void rv_srvtcp_free(struct rv_srvclient *c);

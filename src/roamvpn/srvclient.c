@@ -551,8 +551,11 @@ establish(struct rv_srvclient *c, struct rv_session *ss, struct rv_keystate *ks,
 		return rv_srv_kill(c, "cannot make data channel keys");
 	c->negotiated = true;
 	c->peer.name = c->cn;
+	/* Over TCP the connection's handshake proved the address: nothing
+	 * to validate. */
 	if (c->ncp.roam)
-		rv_peer_roam_enable(&c->peer, rv_sec((uint64_t)o->roam_validate));
+		rv_peer_roam_enable(&c->peer, c->tcp != NULL ? 0 :
+		    rv_sec((uint64_t)o->roam_validate));
 	rv_srv_learn(c);
 	rv_log(RV_LOG_INFO, "%s Peer Connection Initiated, peer-id %u, cipher %s%s%s",
 	    rv_srv_who(c, w), c->peer_id, c->ncp.cipher,

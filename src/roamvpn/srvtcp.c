@@ -16,10 +16,22 @@
  * or the others. Device packets are queued during a batch and written by
  * one flush per connection from a zero-delay timer: one write per
  * connection and batch, not per packet.
+ *
+ * Resuming (the mobility extension, include/roamvpn/roam.h): a client that
+ * moved opens a new connection whose first packet is a data packet of its
+ * session (P_DATA_V2, normally its PROBE). The peer-id names the session;
+ * if the packet opens with that session's keys, passes its replay window
+ * and may move it (peer.c: newer than all, not empty), the session takes
+ * the new connection and the old one closes: no handshake. A data packet
+ * that resumes nothing closes the new connection at once, so the client
+ * starts a new session without waiting. A failed attempt never touches the
+ * session it named (it is not that session's stream that broke).
  */
 #include "server_int.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -29,6 +41,7 @@
 #include "daemon.h"
 #include "err.h"
 #include "log.h"
+#include "ctlpkt.h"
 #include "tcp.h"
 
 enum { ACCEPT_PAUSE_MS = 250 };
@@ -39,6 +52,7 @@ struct rv_srvtcp {
 	struct rv_timer hand;           /* --hand-window: keys by then, or closed */
 	struct rv_srvtcp *next_dirty;
 	bool dirty, out_armed;
+	bool fresh;                     /* nothing but data packets yet: may resume a session */
 };
 
 static uint64_t
@@ -176,34 +190,120 @@ rv_srv_send(struct rv_srvclient *c, const struct rv_buf *b, bool control)
 
 /* --- reading ------------------------------------------------------------------ */
 
+/* --- resuming ------------------------------------------------------------------- */
+
+bool
+rv_srvtcp_may_move(struct rv_srvclient *c, const struct rv_sockaddr *to)
+{
+	const struct rv_srvtcp *t = c->srv->tcpall.resuming;
+
+	return t != NULL && t->c != c && rv_addr_equal(to, &t->conn.peer);
+}
+
+void
+rv_srvtcp_moved(struct rv_srvclient *c)
+{
+	struct rv_server *s = c->srv;
+	struct rv_srvtcp *t = s->tcpall.resuming, *old = c->tcp;
+	struct rv_srvclient *stub;
+	char w[RV_SRV_WHO_MAX + 32];
+
+	if (t == NULL || t == old)
+		return;
+	/* The connections change hands: the session takes the new one; the
+	 * client the new connection was accepted for (nothing but a peer-id
+	 * and buffers) takes the old one and goes with it. */
+	stub = t->c;
+	c->tcp = t;
+	t->c = c;
+	stub->tcp = old;
+	old->c = stub;
+	t->fresh = false;
+	rv_timer_disarm(s->d->ev, &t->hand);
+	s->tcpall.resumed++;
+	snprintf(w, sizeof(w), "its connection went to %s", c->cn[0] != '\0' ? c->cn : "a session");
+	rv_srv_kill(stub, w);
+}
+
+/* A data packet opens a new connection: it may resume the session its
+ * peer-id names (see the top of this file). */
+static enum rv_rx
+resume(struct rv_srvtcp *t, struct rv_pkt *pkt)
+{
+	struct rv_srvclient *stub = t->c, *c = NULL;
+	struct rv_server *s = stub->srv;
+	char a[RV_ADDRSTRLEN];
+	uint32_t hdr, id;
+	enum rv_rx rx;
+
+	if (rv_buf_peek(&pkt->buf, 0, &hdr, sizeof(hdr)) == 0 &&
+	    (id = ntohl(hdr) & RV_WIRE_PEER_ID_NONE) < s->max_clients)
+		c = s->by_id[id];
+	if (c == NULL || c == stub || c->dead || c->closing || !c->negotiated ||
+	    c->tcp == NULL || !c->peer.roam_ext) {
+		s->tcpall.resume_refused++;
+		rv_log_rl(&s->rl, RV_LOG_WARN, "TCP connection from %s closed: its first packet is "
+		    "data of no session it may resume", rv_addr_fmt(&t->conn.peer, a));
+		rv_srv_kill(stub, "data packet of no session");
+		return RV_RX_DROP;
+	}
+	s->tcpall.resuming = t;
+	rx = rv_peer_receive(&c->peer, pkt);
+	s->tcpall.resuming = NULL;
+	if (c->tcp != t) {
+		/* Not opened, a replay, an older or an empty packet (counted by
+		 * the session's peer): the payload is not taken either. */
+		s->tcpall.resume_refused++;
+		rv_log_rl(&s->rl, RV_LOG_WARN, "TCP connection from %s closed: its packet did not "
+		    "resume the session of peer-id %u", rv_addr_fmt(&t->conn.peer, a), c->peer_id);
+		rv_srv_kill(stub, "data packet that resumes no session");
+		return RV_RX_DROP;
+	}
+	return rx == RV_RX_DELIVER && !c->dead ? rv_srv_route_in(s, c, pkt) : rx;
+}
+
+/* --- reading ------------------------------------------------------------------ */
+
+static enum rv_rx
+receive(struct rv_srvtcp *t, struct rv_pkt *pkt)
+{
+	uint8_t first;
+
+	if (t->fresh && !pkt->truncated && rv_buf_peek_u8(&pkt->buf, 0, &first) == 0) {
+		if (rv_ctlpkt_opcode(first) == RV_OP_DATA_V2)
+			return resume(t, pkt);
+		t->fresh = false;     /* a new session on this connection */
+	}
+	return rv_srv_client_receive(t->c, pkt);
+}
+
 static void
 on_conn(void *arg, uint32_t events)
 {
 	struct rv_srvtcp *t = arg;
-	struct rv_srvclient *c = t->c;
-	struct rv_daemon *d = c->srv->d;
+	struct rv_daemon *d = t->c->srv->d;
 	unsigned got;
 	int r;
 
 	if (events & EPOLLOUT)
 		flush_one(t);
-	if (c->dead || !(events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+	if (t->c->dead || !(events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
 		return;
 	/* Frames already buffered do not wake epoll again: read until the
-	 * socket has nothing more (fewer frames than slots). */
+	 * socket has nothing more (fewer frames than slots). The connection's
+	 * client may change on the way (resuming): t->c each time. */
 	do {
 		for (unsigned i = 0; i < d->rx.n; i++)
 			rv_pkt_reset(&d->rx.pkts[i], 0);
 		r = rv_tcp_recv(&t->conn, d->rx.pkts, d->rx.n, &got);
-		for (unsigned i = 0; i < got && !c->dead; i++) {
+		for (unsigned i = 0; i < got && !t->c->dead; i++) {
 			struct rv_pkt *pkt = &d->rx.pkts[i];
 
 			rv_link_count(&d->link, true, rv_buf_len(&pkt->buf) + RV_TCP_LEN_SIZE);
-			if (rv_srv_client_receive(c, pkt) == RV_RX_DELIVER &&
-			    rv_tun_write(&d->tun, &pkt->buf) != 0)
-				rv_peer_drop(&c->peer, RV_DROP_TUN_WRITE, NULL, strerror(errno));
+			if (receive(t, pkt) == RV_RX_DELIVER && rv_tun_write(&d->tun, &pkt->buf) != 0)
+				rv_peer_drop(&t->c->peer, RV_DROP_TUN_WRITE, NULL, strerror(errno));
 		}
-	} while (r == 0 && got == d->rx.n && !c->dead);
+	} while (r == 0 && got == d->rx.n && !t->c->dead);
 	if (r == RV_ERR_SYSTEM)
 		lost(t);
 }
@@ -244,6 +344,7 @@ admit(struct rv_server *s, int fd, const struct rv_sockaddr *from)
 		return;
 	}
 	t->c = c;
+	t->fresh = true;
 	c->tcp = t;
 	rv_tcp_attach(&t->conn, fd, from);
 	rv_timer_init(&t->hand, on_hand_window, t);
@@ -361,4 +462,8 @@ rv_srvtcp_print_stats(const struct rv_server *s)
 	rv_log(RV_LOG_INFO, "TCP hand-window timeouts,%llu",
 	    (unsigned long long)s->tcpall.hand_timeouts);
 	rv_log(RV_LOG_INFO, "TCP send queue full,%llu", (unsigned long long)full);
+	rv_log(RV_LOG_INFO, "TCP sessions resumed on a new connection,%llu",
+	    (unsigned long long)s->tcpall.resumed);
+	rv_log(RV_LOG_INFO, "TCP connections refused a resume,%llu",
+	    (unsigned long long)s->tcpall.resume_refused);
 }

@@ -30,38 +30,9 @@ require_lab_env openssl python3
 lab_setup
 tls_pki
 
-# The TCP pair: the server side writes SIZE bytes of a seeded pattern slowly
-# and prints its digest; the client side reads to the end and prints its.
-cat >"$WORK/tcp.py" <<'PY'
-import hashlib, random, socket, sys, time
-role, addr, port, size = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-rng = random.Random(2410)
-h = hashlib.sha256()
-if role == "send":
-    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    ls.bind((addr, port)); ls.listen(1)
-    print("listening", flush=True)
-    s, _ = ls.accept()
-    sent = 0
-    while sent < size:
-        chunk = bytes(rng.getrandbits(8) for _ in range(min(1600, size - sent)))
-        s.sendall(chunk); h.update(chunk); sent += len(chunk)
-        time.sleep(0.1)
-    s.shutdown(socket.SHUT_WR)
-    s.recv(1)
-    print("sent", sent, h.hexdigest(), flush=True)
-else:
-    s = socket.create_connection((addr, port), timeout=10)
-    s.settimeout(None)
-    got = 0
-    while True:
-        b = s.recv(65536)
-        if not b:
-            break
-        h.update(b); got += len(b)
-    print("received", got, h.hexdigest(), flush=True)
-PY
+# The TCP pair: the server side writes a seeded pattern slowly and prints
+# its digest; the client side reads to the end and prints its.
+PATTERN=$(cd "$(dirname "$0")/../lab" && pwd)/pattern.py
 
 outage() {
 	local size=400000 t g spid cpid i addr0 n1 d1 n2 d2
@@ -76,10 +47,10 @@ outage() {
 		--remote-cert-tls server --verb 3
 	assert_log cli 'roam: the server speaks the mobility extension'
 	addr0=$(tun_addr 2 vpn0)
-	bg 1 "$WORK/send.out" python3 "$WORK/tcp.py" send 10.8.0.1 5001 "$size"
+	bg 1 "$WORK/send.out" python3 "$PATTERN" send 10.8.0.1 5001 "$size"
 	spid=$BG_PID
 	for (( i = 0; i < 50; i++ )); do grep -q listening "$WORK/send.out" && break; sleep 0.1; done
-	bg 2 "$WORK/recv.out" python3 "$WORK/tcp.py" recv 10.8.0.1 5001 "$size"
+	bg 2 "$WORK/recv.out" python3 "$PATTERN" recv 10.8.0.1 5001
 	cpid=$BG_PID
 	lab_recv 2 6000 "$(( OUTAGE_SECS + 12 ))" 20 "$WORK/udp.out"
 	bg 1 "$WORK/udp-send.out" "$RVLAB_STREAM" send "$addr0" 6000 100 "$(( OUTAGE_SECS + 10 ))"

@@ -32,6 +32,10 @@
 # 4. An openvpn 2.6 client of the roamvpn server (no extension): after a
 #    hotspot change its next packet floats it ("float: a client without the
 #    mobility extension"), as with an openvpn server.
+# 5. A roamvpn client whose socket is bound to its hotspot address (--local):
+#    after a hotspot change that address is gone, and the client moves its
+#    socket to the same port on any address before probing; the move
+#    completes.
 
 # Under sh (SH_LOG_COMPILER may be /bin/sh), start again under bash.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
@@ -289,3 +293,21 @@ mobility() {
 
 run_section "roamvpn client and server: 20 hotspot changes, renegotiating" mobility
 run_section "an openvpn 2.6 client of the roamvpn server" legacy
+
+pinned() {
+	local mark
+	lab_attach A
+	server_up
+	client_up rv --local 192.168.10.2 --lport 40000
+	assert_log cli 'UDP link local \(bound\): 192\.168\.10\.2:40000'
+	mark=$(log_mark cli)
+	lab_hop
+	wait_log cli 'roam: the socket was bound to 192\.168\.10\.2:40000, not the source of the new path: now bound to 0\.0\.0\.0:40000' 5 "$mark"
+	wait_log cli 'roam: moved wlan0 192\.168\.10\.2 -> wlan1 192\.168\.20\.2' 5 "$mark"
+	wait_log srv 'roam: Test-Client moved 198\.18\.1\.4:[0-9]+ -> 198\.18\.2\.5:[0-9]+: validated' 5
+	ping_ok 2 10.8.0.1
+	vpn_stop cli
+	vpn_stop srv
+}
+
+run_section "a client bound to its hotspot address (--local) moves its socket" pinned
