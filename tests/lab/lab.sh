@@ -220,5 +220,24 @@ lab_recv_end() {
 	untrack "$LAB_RECV_PID"
 }
 
+# lab_silence REPORT T WINDOW_MS: the longest silence (ms, "24.2") of a
+# stream, from its rvlab-stream recv REPORT, that began within WINDOW_MS of
+# time T (ms, lab_now; from 50 ms before it).
+lab_silence() {
+	awk -v t="$2" -v w="$3" '$1 == "gap" && $2 >= t - 50 && $2 < t + w && $3 > m { m = $3 }
+		END { printf "%.1f\n", m + 0 }' "$1"
+}
+
+# lab_check_hops REPORT HOPS WINDOW_MS: for each time in the file HOPS, prints
+# the stream's silence after it (lab_silence); fails if one reached 1 s.
+lab_check_hops() {
+	local t g
+	for t in $(cat "$2"); do
+		g=$(lab_silence "$1" "$t" "$3")
+		say "  hop at $t: silence $g ms"
+		awk -v g="$g" 'BEGIN { exit !(g < 1000) }' || fail "the stream stopped for $g ms after a hop"
+	done
+}
+
 # lab_now: the monotonic clock in ms (the stream tool's time base).
 lab_now() { "$RVLAB_STREAM" now; }

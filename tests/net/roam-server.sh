@@ -73,8 +73,7 @@ stream_start() {
 # silence_after T: the longest silence of the stream starting within 2 s of
 # time T (ms, lab_now).
 silence_after() {
-	awk -v t="$1" '$1 == "gap" && $2 >= t - 50 && $2 < t + 2000 && $3 > m { m = $3 }
-		END { printf "%.1f\n", m + 0 }' "$WORK/recv.out"
+	lab_silence "$WORK/recv.out" "$1" 2000
 }
 
 check_silence() { # WHAT T
