@@ -203,7 +203,6 @@ rv_link_reconnect(struct rv_link *l, const struct rv_sockaddr *src, char *err, s
 		any_address(b, &any);   /* the address is no longer the path's source */
 		b = &any;
 	}
-
 	if (l->ev != NULL) {
 		rv_timer_disarm(l->ev, &l->lost_timer);
 		/* A connection that broke closed its descriptor already. */

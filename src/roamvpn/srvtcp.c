@@ -38,10 +38,10 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "ctlpkt.h"
 #include "daemon.h"
 #include "err.h"
 #include "log.h"
-#include "ctlpkt.h"
 #include "tcp.h"
 
 enum { ACCEPT_PAUSE_MS = 250 };
@@ -187,8 +187,6 @@ rv_srv_send(struct rv_srvclient *c, const struct rv_buf *b, bool control)
 	    "the client's TCP send queue is full" : "bad length");
 	return r;
 }
-
-/* --- reading ------------------------------------------------------------------ */
 
 /* --- resuming ------------------------------------------------------------------- */
 
