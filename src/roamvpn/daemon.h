@@ -73,6 +73,8 @@ struct rv_carry {
 	uint64_t tcp_resets;        /* TCP connections lost */
 	uint64_t tcp_bad_frames;    /* ... of them for a zero or oversized frame length */
 	unsigned tcp_addr_index;    /* tcp-client: which address of the remote to connect to */
+	bool restart_now;           /* the run ended for a path change, not a failure: the
+	                             * next starts at once, with the same remote (roam.c) */
 };
 
 struct rv_daemon {

@@ -252,7 +252,7 @@ run(struct rv_options *o, int argc, char **argv)
 {
 	struct rv_carry carry = { .sigfd = rv_plat_signals_open() };
 	struct rv_status_file sf;
-	bool daemonized = false;
+	bool daemonized = false, now;
 	uint64_t failing_since = 0;
 	struct rv_daemon d;
 	int status = 0, holdtime = 0;
@@ -344,9 +344,11 @@ run(struct rv_options *o, int argc, char **argv)
 			break;
 		}
 		rv_daemon_stop(&d, o->persist_tun);
-		if (sig == RV_SIG_RESTART && o->nremotes > 1)
+		now = sig == RV_SIG_RESTART && carry.restart_now;
+		carry.restart_now = false;
+		if (sig == RV_SIG_RESTART && o->nremotes > 1 && !now)
 			carry.remote_index++;
-		if (sig == RV_SIG_RESTART && (o->tls_client || is_tcp_client(o, &carry))) {
+		if (sig == RV_SIG_RESTART && !now && (o->tls_client || is_tcp_client(o, &carry))) {
 			/* A client that did not get through counts a failure. */
 			if (++carry.failures > 0 && o->connect_retry_attempts > 0 &&
 			    carry.failures >= (unsigned)o->connect_retry_attempts *

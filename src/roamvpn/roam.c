@@ -143,6 +143,7 @@ on_path(void *arg, const struct rv_path *old, const struct rv_path *path, uint64
 		 * instead of waiting for --ping-restart. */
 		rv_log(RV_LOG_INFO, "roam: path to the peer now %s (was %s): reconnecting",
 		    rv_path_fmt(path, b), rv_path_fmt(old, a));
+		r->p->d->carry->restart_now = true;
 		rv_daemon_signal(r->p->d, RV_SIG_RESTART, "roam-path-changed");
 		return;
 	}
@@ -236,6 +237,7 @@ rv_roam_tcp_lost(struct rv_roam *r)
 		 * resume on it (it restarted, or dropped us): a new session. */
 		rv_log(RV_LOG_WARN, "roam: the server closed the new connection without resuming "
 		    "the session: starting a new one");
+		r->p->d->carry->restart_now = true;
 		return false;
 	}
 	/* Reset by a middlebox, a NAT that forgot the mapping ...: the same

@@ -18,9 +18,13 @@
 #      with a hop after 5 s; the stall is the longest run of 100 ms intervals
 #      that carried less than 1% of the median interval.
 # The server pushes --keepalive 10 60 (ping every 10 s), as Debian's sample
-# server.conf does.
+# server.conf does. PROTO=tcp runs the tunnels over TCP (--proto tcp-server
+# and tcp-client) instead of UDP: a roamvpn client then resumes its session
+# on a new connection (roamvpn server) or starts a new one at once (openvpn
+# server); an openvpn client waits for its connection to fail or for
+# --ping-restart (60 s), so its outage is cut by the next hop.
 #
-# Environment: HOPS, HOP_EVERY, PPS, TCP_SECS, PAIRS, LAB_DELAY (ms
+# Environment: HOPS, HOP_EVERY, PPS, TCP_SECS, PAIRS, PROTO, LAB_DELAY (ms
 # one way between the Internet and the server, default 5), ROAMVPN, OPENVPN,
 # RVLAB_WANEM, RVLAB_STREAM.
 
@@ -34,6 +38,12 @@ HOP_EVERY=${HOP_EVERY:-15}
 PPS=${PPS:-1000}
 TCP_SECS=${TCP_SECS:-20}
 PAIRS=${PAIRS:-"ovpn:ovpn rv:ovpn ovpn:rv rv:rv"}
+PROTO=${PROTO:-udp}
+case $PROTO in
+udp) SRV_PROTO=() CLI_PROTO=() ;;
+tcp) SRV_PROTO=(--proto tcp-server) CLI_PROTO=(--proto tcp-client) ;;
+*) echo "ERROR: PROTO=$PROTO: not udp or tcp" >&2; exit 99 ;;
+esac
 
 require_lab_env openvpn iperf3 openssl
 [[ -r $SAMPLE_KEYS/ca.key ]] || skip "no openvpn sample keys in $SAMPLE_KEYS"
@@ -44,14 +54,14 @@ declare -A OUT_MIN=() OUT_MED=() OUT_MAX=() OUT_ALL=() STALL=()
 
 server_start() { # IMPL
 	vpn_start srv 1 "$1" --dev vpn0 --dev-type tun --local "$LAB_SERVER" --port 1194 \
-		--server 10.8.0.0 255.255.255.0 --topology subnet --ca "$PKI/ca.crt" \
+		"${SRV_PROTO[@]}" --server 10.8.0.0 255.255.255.0 --topology subnet --ca "$PKI/ca.crt" \
 		--cert "$PKI/server.crt" --key "$PKI/server.key" --dh none --keepalive 10 60 --verb 3
 	vpn_wait_init srv
 }
 
 client_start() { # IMPL
 	vpn_start cli 2 "$1" --client --dev vpn0 --dev-type tun --nobind --remote "$LAB_SERVER" 1194 \
-		--ca "$PKI/ca.crt" --cert "$PKI/client.crt" --key "$PKI/client.key" \
+		"${CLI_PROTO[@]}" --ca "$PKI/ca.crt" --cert "$PKI/client.crt" --key "$PKI/client.key" \
 		--remote-cert-tls server --verb 3
 	vpn_wait_init cli
 }
@@ -146,7 +156,8 @@ for p in $PAIRS; do
 done
 
 section "results"
-say "testbed: one-way delay $LAB_DELAY ms between Internet and server; the server pushes ping 10"
+say "testbed: one-way delay $LAB_DELAY ms between Internet and server; the server pushes ping 10;"
+say "tunnels over $PROTO"
 say "outage: longest silence of a $PPS/s server->client UDP stream after a hotspot change"
 printf '%-10s %-8s %10s %10s %10s %14s   %s\n' client server "min ms" "median ms" "max ms" \
 	"TCP stall s" "per hop (ms)"
