@@ -25,7 +25,9 @@
  * the new connection and the old one closes: no handshake. A data packet
  * that resumes nothing closes the new connection at once, so the client
  * starts a new session without waiting. A failed attempt never touches the
- * session it named (it is not that session's stream that broke).
+ * session it named (it is not that session's stream that broke). Until it
+ * is handed over, a resuming connection is an accept like any other: it
+ * counts against --max-clients and --connect-freq and has --hand-window.
  */
 #include "server_int.h"
 
