@@ -241,3 +241,6 @@ lab_check_hops() {
 
 # lab_now: the monotonic clock in ms (the stream tool's time base).
 lab_now() { "$RVLAB_STREAM" now; }
+
+# lab_ms_since T: whole ms from T (lab_now) until now.
+lab_ms_since() { awk -v a="$1" -v b="$(lab_now)" 'BEGIN { printf "%.0f\n", b - a }'; }

@@ -100,7 +100,7 @@ outage() {
 }
 
 tcp_hop() {
-	local t0 t1 mark
+	local t0 mark
 	lab_attach A
 	vpn_up srv 1 ovpn --dev vpn0 --dev-type tun --local "$LAB_SERVER" --port 1194 \
 		--proto tcp-server --server 10.8.0.0 255.255.255.0 --topology subnet \
@@ -111,12 +111,11 @@ tcp_hop() {
 		--key "$PKI/client.key" --remote-cert-tls server --persist-tun --verb 4
 	ping_ok 2 10.8.0.1
 	mark=$(log_mark cli)
-	t0=$(date +%s%N)
+	t0=$(lab_now)
 	lab_hop
 	wait_log cli 'roam: path to the peer now wlan1 192.168.20.2 .*: reconnecting' 5 "$mark"
 	wait_log cli 'Initialization Sequence Completed' 15 "$mark"
-	t1=$(date +%s%N)
-	say "  connected again $(( (t1 - t0) / 1000000 )) ms after the hotspot change (the server's ping is 10 s)"
+	say "  connected again $(lab_ms_since "$t0") ms after the hotspot change (the server's ping is 10 s)"
 	ping_ok 2 10.8.0.1
 	vpn_stop cli
 	vpn_stop srv

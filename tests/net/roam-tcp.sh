@@ -133,18 +133,17 @@ attacks() {
 }
 
 server_restart() {
-	local mark t0 t1
+	local mark t0
 	lab_attach B
 	server_up
 	client_up
 	mark=$(log_mark cli)
 	vpn_stop srv
-	t0=$(date +%s%N)
+	t0=$(lab_now)
 	server_up
 	wait_log cli 'roam: the server closed the new connection without resuming' 20 "$mark"
 	wait_log cli 'Initialization Sequence Completed' 20 "$mark"
-	t1=$(date +%s%N)
-	say "  a new session $(( (t1 - t0) / 1000000 )) ms after the server started again"
+	say "  a new session $(lab_ms_since "$t0") ms after the server started again"
 	assert_log cli 'roam: the TCP connection on wlan.* was lost' "$mark"
 	assert_log srv 'its first packet is data of no session it may resume'
 	ping_ok 2 10.8.0.1
