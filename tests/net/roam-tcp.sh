@@ -17,8 +17,11 @@
 #    and replayed, a forged one with the client's peer-id, one with the
 #    peer-id of no client. The server closes each of these connections and
 #    the client's session carries on untouched.
+# 3. No route for 8 s, longer than the pushed --ping-restart (6 s), then the
+#    other hotspot: the session is held (--roam-hold) and resumes on a new
+#    connection with no handshake; pings get through again within 1 s.
 # (Each part starts its own server and client.)
-# 3. The server restarts: the client's connection ends, its resume reaches a
+# 4. The server restarts: the client's connection ends, its resume reaches a
 #    server that does not know the session and closes the connection, and
 #    the client starts a new session at once.
 
@@ -132,6 +135,34 @@ attacks() {
 	vpn_stop srv
 }
 
+outage() {
+	local mark t
+	lab_attach A
+	vpn_up srv 1 rv --dev vpn0 --dev-type tun --local "$LAB_SERVER" --port 1194 \
+		--proto tcp-server --server 10.8.0.0 255.255.255.0 --topology subnet \
+		--ca "$PKI/ca.crt" --cert "$PKI/server.crt" --key "$PKI/server.key" --dh none \
+		--ping 2 --ping-restart 60 --push "ping 2" --push "ping-restart 6" --verb 4
+	client_up
+	mark=$(log_mark cli)
+	lab_detach
+	say "  no route for 8 s (the pushed ping-restart is 6 s)"
+	sleep 8
+	assert_alive "${VPN_PID[cli]}" "roamvpn client without a route"
+	t=$(lab_now)
+	lab_attach B
+	wait_log cli 'roam: moved wlan0 192\.168\.10\.2 -> wlan1 192\.168\.20\.2' 5 "$mark"
+	say "  resumed within $(lab_ms_since "$t") ms of the route's return (log polled every 0.1 s):"
+	log_since cli 'roam: moved' "$mark" | sed -E 's/^[0-9-]+ [0-9:]+ /  client: /'
+	assert_log cli 'roam: no route to the peer' "$mark"
+	assert_eq "$(log_count cli 'Control Channel: TLS')" 1 "the client's TLS handshakes"
+	assert_eq "$(log_count cli 'Initialization Sequence Completed')" 1 "client starts"
+	[[ $(log_count cli 'Inactivity timeout|restarting') == 0 ]] || fail "the client restarted"
+	assert_log srv 'moved .*resumed on a new TCP connection'
+	ping_ok 2 10.8.0.1
+	vpn_stop cli
+	vpn_stop srv
+}
+
 server_restart() {
 	local mark t0
 	lab_attach B
@@ -153,4 +184,5 @@ server_restart() {
 
 run_section "three hotspot changes, the session resumed on new TCP connections" hops
 run_section "attacks on resuming: replayed, forged, unknown peer-id" attacks
+run_section "8 s without a route, then the other hotspot" outage
 run_section "the server restarts: a new session at once" server_restart
