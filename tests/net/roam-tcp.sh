@@ -18,12 +18,13 @@
 #    peer-id of no client. The server closes each of these connections and
 #    the client's session carries on untouched.
 # 3. No route for 8 s, longer than the pushed --ping-restart (6 s), then the
-#    other hotspot: the session is held (--roam-hold) and resumes on a new
-#    connection with no handshake; pings get through again within 1 s.
-# (Each part starts its own server and client.)
+#    other hotspot: no restart; the session is held (--roam-hold) and
+#    resumes on a new connection with no handshake (the move logged within
+#    5 s, its time printed); pings get through.
 # 4. The server restarts: the client's connection ends, its resume reaches a
 #    server that does not know the session and closes the connection, and
 #    the client starts a new session at once.
+# Each part starts its own server and client.
 
 # Under sh (SH_LOG_COMPILER may be /bin/sh), start again under bash.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
