@@ -221,14 +221,13 @@ rv_log_at(int level, const char *func, const char *fmt, ...)
 	va_end(ap);
 }
 
-void
-rv_log_rl_at(struct rv_ratelimit *rl, int level, const char *func, const char *fmt, ...)
+bool
+rv_log_rl_allow_at(struct rv_ratelimit *rl, int level, const char *func)
 {
 	uint64_t now;
-	va_list ap;
 
 	if (!rv_log_enabled(level))
-		return;
+		return false;
 	now = rv_clock_now();
 	if (rl->window_start == 0 || now - rl->window_start >= rv_sec(RV_RATELIMIT_SECS)) {
 		if (rl->suppressed > 0)
@@ -240,9 +239,19 @@ rv_log_rl_at(struct rv_ratelimit *rl, int level, const char *func, const char *f
 	}
 	if (rl->shown >= RV_RATELIMIT_BURST) {
 		rl->suppressed++;
-		return;
+		return false;
 	}
 	rl->shown++;
+	return true;
+}
+
+void
+rv_log_rl_at(struct rv_ratelimit *rl, int level, const char *func, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!rv_log_rl_allow_at(rl, level, func))
+		return;
 	va_start(ap, fmt);
 	vlog(level, func, fmt, ap);
 	va_end(ap);

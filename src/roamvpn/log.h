@@ -90,4 +90,12 @@ void rv_log_rl_at(struct rv_ratelimit *rl, int level, const char *func,
 
 #define rv_log_rl(rl, level, ...) rv_log_rl_at((rl), (level), __func__, __VA_ARGS__)
 
+/* True if one more message at level may be logged now under rl, which
+ * counts it as shown (or as suppressed, for the summary line). For a caller
+ * on a packet path whose arguments cost something to format (addresses):
+ * it formats and logs with rv_log() only when this says so. */
+bool rv_log_rl_allow_at(struct rv_ratelimit *rl, int level, const char *func);
+
+#define rv_log_rl_allow(rl, level) rv_log_rl_allow_at((rl), (level), __func__)
+
 #endif

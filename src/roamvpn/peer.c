@@ -46,9 +46,11 @@ rv_peer_drop(struct rv_peer *p, enum rv_drop why, const struct rv_sockaddr *from
 	char a[RV_ADDRSTRLEN];
 
 	p->drops[why]++;
-	if (why == RV_DROP_REPLAY && p->d->o->mute_replay_warnings)
+	/* Formatted only if it is logged: drops come per packet. */
+	if ((why == RV_DROP_REPLAY && p->d->o->mute_replay_warnings) ||
+	    !rv_log_rl_allow(&p->drop_rl, RV_LOG_DROP))
 		return;
-	rv_log_rl(&p->drop_rl, RV_LOG_DROP, "dropped packet%s%s: %s%s%s",
+	rv_log(RV_LOG_DROP, "dropped packet%s%s: %s%s%s",
 	    from != NULL ? " from " : "", from != NULL ? rv_addr_fmt(from, a) : "",
 	    rv_peer_drop_name(why), detail != NULL ? ": " : "", detail != NULL ? detail : "");
 }
@@ -498,13 +500,11 @@ rv_peer_roam_enable(struct rv_peer *p, uint64_t validate_ns)
 bool
 rv_peer_may_send(struct rv_peer *p, size_t len)
 {
-	char a[RV_ADDRSTRLEN], why[RV_ADDRSTRLEN + 80];
-
 	if (rv_pathval_may_send(&p->pv, len))
 		return true;
-	snprintf(why, sizeof(why), "to %s: not validated yet and sent 3x what it sent us",
-	    rv_addr_fmt(&p->remote, a));
-	rv_peer_drop(p, RV_DROP_UNVALIDATED, NULL, why);
+	/* (The roam line names the address being validated.) */
+	rv_peer_drop(p, RV_DROP_UNVALIDATED, NULL,
+	    "to a new address not validated yet, already sent 3x what it sent us");
 	return false;
 }
 

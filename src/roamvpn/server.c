@@ -62,7 +62,10 @@ rv_srv_drop(struct rv_server *s, enum rv_srv_drop why, const struct rv_sockaddr 
 	char a[RV_ADDRSTRLEN];
 
 	s->drops[why]++;
-	rv_log_rl(&s->rl, RV_LOG_DROP, "dropped packet%s%s: %s%s%s",
+	/* Formatted only if it is logged: a flood drops per packet. */
+	if (!rv_log_rl_allow(&s->rl, RV_LOG_DROP))
+		return;
+	rv_log(RV_LOG_DROP, "dropped packet%s%s: %s%s%s",
 	    from != NULL ? " from " : "", from != NULL ? rv_addr_fmt(from, a) : "",
 	    srv_drop_names[why], detail != NULL ? ": " : "", detail != NULL ? detail : "");
 }
