@@ -484,6 +484,18 @@ assert_no_drops() {
 	say "$name: no packets dropped"
 }
 
+# assert_same_push OVPN_CLIENT RV_CLIENT: the first PUSH_REPLY in the logs of
+# the client of an openvpn server and of the client of a roamvpn server (both
+# printed) are the same, and there is one. Leaves them in PUSH_OVPN, PUSH_RV.
+assert_same_push() {
+	PUSH_OVPN=$(grep -o "PUSH_REPLY,[^']*" "$WORK/$1.log" | head -n 1)
+	PUSH_RV=$(grep -o "PUSH_REPLY,[^']*" "$WORK/$2.log" | head -n 1)
+	say "  openvpn pushed: $PUSH_OVPN"
+	say "  roamvpn pushed: $PUSH_RV"
+	[[ -n $PUSH_OVPN ]] || fail "the client got no PUSH_REPLY from openvpn"
+	assert_eq "$PUSH_RV" "$PUSH_OVPN" "PUSH_REPLY of roamvpn and openvpn to the same client"
+}
+
 # --- traffic -----------------------------------------------------------------------------
 
 # ping_ok NS ADDR [PING ARGS...]: every echo gets its reply.

@@ -66,15 +66,14 @@ assert_comp() {
 	say "  $1: post-compress $(stat_get "$1" "post-compress bytes") of $(stat_get "$1" "pre-compress bytes"), pre-decompress $n"
 }
 
-# same_push: the client got the same PUSH_REPLY from openvpn and roamvpn.
-same_push() {
-	local push_ovpn push_rv
-	push_ovpn=$(grep -o "PUSH_REPLY,[^']*" "$WORK/cli-ovpn.log" | head -n 1)
-	push_rv=$(grep -o "PUSH_REPLY,[^']*" "$WORK/cli-rv.log" | head -n 1)
-	say "  openvpn pushed: $push_ovpn"
-	say "  roamvpn pushed: $push_rv"
-	[[ -n $push_ovpn ]] || fail "the client got no PUSH_REPLY from openvpn"
-	assert_eq "$push_rv" "$push_ovpn" "PUSH_REPLY of roamvpn and openvpn to the same client"
+# traffic IMPL: through the server of IMPL: pings both ways with the
+# compression counters (roamvpn), or one ping (openvpn).
+traffic() {
+	if [[ $1 == rv ]]; then
+		rv_traffic "$SRV_NET.2" srv-rv
+	else
+		ping_ok 2 "$SRV_NET.1" -s 1000 -p 00
+	fi
 }
 
 # variant "SERVER OPTS" "CLIENT OPTS" FRAMING COMPRESSES DECOMPRESSES [PUSH]:
@@ -92,17 +91,13 @@ variant() {
 		tls_client "cli-$impl" ovpn "${co[@]}" --verb 4
 		vpn_wait_init "cli-$impl"
 		assert_log "cli-$impl" "Data Channel: .*compression: '$fr'"
-		if [[ $impl == rv ]]; then
-			assert_log srv-rv "Compression framing: '$fr'"
-			rv_traffic "$SRV_NET.2" srv-rv
-			assert_comp srv-rv "$4" "$5"
-		else
-			ping_ok 2 "$SRV_NET.1" -s 1000 -p 00
-		fi
+		[[ $impl != rv ]] || assert_log srv-rv "Compression framing: '$fr'"
+		traffic "$impl"
+		[[ $impl != rv ]] || assert_comp srv-rv "$4" "$5"
 		vpn_stop "cli-$impl"
 		vpn_stop "srv-$impl"
 	done
-	same_push
+	assert_same_push cli-ovpn cli-rv
 }
 
 run_section "comp-lzo yes (server asym; client allow-compression yes sends LZO)" variant \
@@ -139,15 +134,11 @@ migrate() {
 		elif grep -q "Data Channel: .*compression:" "$WORK/cli-$impl.log"; then
 			fail "the client without compression options got compression from $impl"
 		fi
-		if [[ $impl == rv ]]; then
-			rv_traffic "$SRV_NET.2" srv-rv
-		else
-			ping_ok 2 "$SRV_NET.1" -s 1000 -p 00
-		fi
+		traffic "$impl"
 		vpn_stop "cli-$impl"
 		vpn_stop "srv-$impl"
 	done
-	same_push
+	assert_same_push cli-ovpn cli-rv
 }
 run_section "compress migrate, client comp-lzo no: pushed compress stub-v2" migrate \
 	"--comp-lzo no" stubv2
@@ -165,16 +156,12 @@ ccd_own() {
 		tls_client "cli-$impl" ovpn --verb 4
 		vpn_wait_init "cli-$impl"
 		assert_log "cli-$impl" "Data Channel: .*compression: 'stub'"
-		if [[ $impl == rv ]]; then
-			assert_log srv-rv "Compression framing: 'stub'"
-			rv_traffic "$SRV_NET.2" srv-rv
-		else
-			ping_ok 2 "$SRV_NET.1" -s 1000 -p 00
-		fi
+		[[ $impl != rv ]] || assert_log srv-rv "Compression framing: 'stub'"
+		traffic "$impl"
 		vpn_stop "cli-$impl"
 		vpn_stop "srv-$impl"
 	done
-	same_push
+	assert_same_push cli-ovpn cli-rv
 
 	# Real compression where the server allows only stubs: refused.
 	printf '%s\n' 'comp-lzo yes' >"$CCD/Test-Client"

@@ -88,7 +88,7 @@ samples() {
 # variant TOPOLOGY WRAP CIPHER ADDR: the same client against openvpn, then
 # roamvpn, as the server.
 variant() {
-	local topo=$1 wrap=$2 cipher=$3 addr=$4 impl push_ovpn="" push_rv=""
+	local topo=$1 wrap=$2 cipher=$3 addr=$4 impl
 	local -a sargs cargs
 	mapfile -t sargs < <(ovpn_server_args --topology "$topo" --data-ciphers "$cipher" \
 		$(wrap_args "$wrap" 0))
@@ -112,11 +112,7 @@ variant() {
 		vpn_stop "client-$impl"
 		vpn_stop "server-$impl"
 	done
-	push_ovpn=$(grep -o "PUSH_REPLY,[^']*" "$WORK/client-ovpn.log" | head -n 1)
-	push_rv=$(grep -o "PUSH_REPLY,[^']*" "$WORK/client-rv.log" | head -n 1)
-	say "  openvpn pushed: $push_ovpn"
-	say "  roamvpn pushed: $push_rv"
-	assert_eq "$push_rv" "$push_ovpn" "PUSH_REPLY of roamvpn and openvpn to the same client"
+	assert_same_push client-ovpn client-rv
 	if grep -E 'WARNING: .*(inconsistent|mismatch)' "$WORK/client-rv.log"; then
 		fail "the openvpn client warned about roamvpn's options"
 	fi
