@@ -357,7 +357,6 @@ control(struct rv_server *s, struct rv_pkt *pkt, uint8_t first)
 {
 	struct rv_srvclient *c = by_addr(s, &pkt->addr);
 	uint8_t f, sid[RV_WIRE_SID_LEN], op = rv_ctlpkt_opcode(first);
-	struct rv_tnode *known;
 
 	if (rv_wrap_peek_head(&pkt->buf, &f, sid) != 0)
 		return rv_srv_drop(s, SD_NO_CLIENT, &pkt->addr, "short control packet");
@@ -370,7 +369,7 @@ control(struct rv_server *s, struct rv_pkt *pkt, uint8_t first)
 	/* Control packets never move a client (wire facts 11): a session we
 	 * know, from another address, is not answered. */
 	if (c == NULL && op != RV_OP_HARD_RESET_CLIENT_V2 &&
-	    (known = rv_table_find(&s->by_sid, sid, sizeof(sid))) != NULL)
+	    rv_table_find(&s->by_sid, sid, sizeof(sid)) != NULL)
 		return rv_srv_drop(s, SD_NO_CLIENT, &pkt->addr, "control packet of a known session from "
 		    "another address");
 	if (op == RV_OP_HARD_RESET_CLIENT_V2 && rv_ctlpkt_key_id(first) == 0)

@@ -523,6 +523,7 @@ configure(struct rv_srvclient *c, const char *client_options)
 		return "compress migrate: no room for its push";
 	if (!apply_own_comp(c))
 		return "its compression options are not allowed (allow-compression)";
+	/* An ifconfig-ipv6-push the script wrote (the IPv4 side unchanged). */
 	static_address6(c);
 	c->connected = true;
 	return NULL;

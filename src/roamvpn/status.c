@@ -87,21 +87,21 @@ static void
 server_roam(const struct rv_status_roam *r, const char *prefix, char sep,
     rv_status_emit_fn *emit, void *arg)
 {
+	if (r == NULL)
+		return;
 	const struct {
 		const char *name;
 		uint64_t v;
 	} rows[] = {
-		{ "Roam moves", r != NULL ? r->moves : 0 },
-		{ "Roam moves validated", r != NULL ? r->validated : 0 },
-		{ "Roam validations failed", r != NULL ? r->failed : 0 },
-		{ "Roam moves refused", r != NULL ? r->refused : 0 },
-		{ "Roam probes answered", r != NULL ? r->probes : 0 },
-		{ "Roam packets held back", r != NULL ? r->limited : 0 },
-		{ "Roam last validation delay (us)", r != NULL ? r->last_delay_us : 0 },
+		{ "Roam moves", r->moves },
+		{ "Roam moves validated", r->validated },
+		{ "Roam validations failed", r->failed },
+		{ "Roam moves refused", r->refused },
+		{ "Roam probes answered", r->probes },
+		{ "Roam packets held back", r->limited },
+		{ "Roam last validation delay (us)", r->last_delay_us },
 	};
 
-	if (r == NULL)
-		return;
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
 		line(emit, arg, "%s%s%c%" PRIu64, prefix, rows[i].name, sep, rows[i].v);
 }
